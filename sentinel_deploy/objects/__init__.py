@@ -1,0 +1,1 @@
+"""Plain data objects shared by every layer (no I/O, no Typer)."""

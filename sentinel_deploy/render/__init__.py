@@ -1,0 +1,1 @@
+"""Rule templating (Jinja, sandboxed) and API body rendering (templates/)."""
