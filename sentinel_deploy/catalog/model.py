@@ -7,6 +7,7 @@ timespan, guid, dynamic (decimal is folded into real by the generator).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 KQL_TYPES = frozenset(
     {"string", "int", "long", "real", "bool", "datetime", "timespan", "guid", "dynamic"}
@@ -55,10 +56,42 @@ class FunctionSchema:
     source: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Watchlist:
+    """A watchlist the user declared: a known alias for `_GetWatchlist`.
+
+    `columns` are the watchlist's own CSV columns; `_GetWatchlist(alias)`
+    returns them after the function's fixed columns (see `Catalog.watchlist_columns`).
+    """
+
+    alias: str
+    columns: tuple[Column, ...] = ()
+    file: Path | None = None  # the CSV with the items, when the user keeps one
+    search_key: str | None = None
+    source: str = ""
+
+
+GET_WATCHLIST = "_GetWatchlist"
+
+
 @dataclass(slots=True)
 class Catalog:
     tables: dict[str, TableSchema] = field(default_factory=dict)
     functions: dict[str, FunctionSchema] = field(default_factory=dict)
+    watchlists: dict[str, Watchlist] = field(default_factory=dict)
 
     def table(self, name: str) -> TableSchema | None:
         return self.tables.get(name)
+
+    def function(self, name: str) -> FunctionSchema | None:
+        return self.functions.get(name)
+
+    def watchlist_columns(self, alias: str) -> tuple[Column, ...] | None:
+        """Result schema of `_GetWatchlist(alias)`, or None when the alias is not declared."""
+        watchlist = self.watchlists.get(alias)
+        if watchlist is None:
+            return None
+        getter = self.functions.get(GET_WATCHLIST)
+        fixed = getter.columns if getter else ()
+        taken = {c.name for c in fixed}
+        return fixed + tuple(c for c in watchlist.columns if c.name not in taken)

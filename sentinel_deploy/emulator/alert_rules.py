@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -110,6 +111,7 @@ class AlertRulesApi:
 
     def put(self, sub: str, rg: str, ws: str, rule_id: str, body: Any,
             if_match: str | None) -> Reply:
+        body = copy.deepcopy(body)  # normalized in place below; the request log keeps the original
         problems = structural_problems(body)
         if not problems:
             problems = _normalize_durations(body["properties"])

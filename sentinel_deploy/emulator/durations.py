@@ -18,7 +18,8 @@ def parse_duration(text: str) -> timedelta:
     """`PT70M`, `P1DT2H`, `PT3600.0S` → timedelta; ValueError when not a duration."""
     stripped = text.strip()
     match = _DURATION.match(stripped)
-    parts = {k: float(v) for k, v in match.groupdict().items() if k != "sign" and v} if match else {}
+    groups = match.groupdict() if match else {}
+    parts = {k: float(v) for k, v in groups.items() if k != "sign" and v}
     # The pattern alone accepts `P` and `PT`; a duration needs at least one component.
     if not parts or stripped[-1] in "Tt":
         raise ValueError(f"not an ISO 8601 duration: {text!r}")
@@ -29,7 +30,7 @@ def parse_duration(text: str) -> timedelta:
         minutes=parts.get("m", 0),
         seconds=parts.get("s", 0),
     )
-    return -delta if match.group("sign") else delta
+    return -delta if groups.get("sign") else delta
 
 
 def format_duration(delta: timedelta) -> str:
@@ -69,7 +70,8 @@ def _parse_instant(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def parse_timespan(text: str | None, now: datetime | None = None) -> tuple[datetime, datetime] | None:
+def parse_timespan(text: str | None,
+                   now: datetime | None = None) -> tuple[datetime, datetime] | None:
     """Every form the query API takes: `PT1H` (ending now), `start/end`, `start/PT1H`, `PT1H/end`.
 
     Returns (start, end) in UTC, or None for no timespan; ValueError when malformed.

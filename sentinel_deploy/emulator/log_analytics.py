@@ -90,9 +90,34 @@ def query_error(code: str, inner_code: str | None, message: str, status: int = 4
     return Reply(status, {"error": error})
 
 
+# The service's cap on rows per result; beyond it the answer is truncated and
+# flagged as a partial error (200 + `error`), which the SDK turns into
+# LogsQueryPartialResult.
+SERVICE_ROW_LIMIT = 500_000
+
+
+def truncated_error(limit: int) -> dict[str, Any]:
+    return {
+        "code": "PartialError",
+        "message": "There were some errors when processing your query.",
+        "details": [{
+            "code": "EngineError",
+            "message": "Something went wrong processing your query on the server.",
+            "innererror": {
+                "code": "-2133196800",
+                "message": f"Query result set has exceeded the internal record count limit "
+                           f"{limit} (E_QUERY_RESULT_SET_TOO_LARGE; "
+                           "see https://aka.ms/kustoquerylimits)",
+            },
+        }],
+    }
+
+
 class LogAnalyticsApi:
-    def __init__(self, query_runner: QueryRunner | None) -> None:
+    def __init__(self, query_runner: QueryRunner | None,
+                 row_limit: int = SERVICE_ROW_LIMIT) -> None:
         self.query_runner = query_runner
+        self.row_limit = row_limit
 
     def query(self, workspace_id: str, body: Any) -> Reply:
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
@@ -118,4 +143,8 @@ class LogAnalyticsApi:
             # Not a 5xx: the SDKs retry those with back-off, which only delays the same failure.
             return query_error("BadArgumentError", "EmulatorEngineError",
                                f"{type(exc).__name__}: {exc}")
+        if len(result.rows) > self.row_limit:
+            body = result_body(QueryResult(result.columns, result.rows[: self.row_limit]))
+            body["error"] = truncated_error(self.row_limit)
+            return Reply(200, body)
         return Reply(200, result_body(result))

@@ -1,0 +1,149 @@
+"""The command line. Thin by design: parse options, call an action, print its report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sentinel_deploy.cli import console as out
+from sentinel_deploy.cli.errors import EXIT_FINDINGS, friendly_errors
+from sentinel_deploy.cli.options import ConfigFile, Env, KustoJs, OutputFormat, Paths, Window
+
+app = typer.Typer(
+    name="sentinel-deploy",
+    help="Detection-as-code for Microsoft Sentinel: render, validate, test and deploy "
+         "scheduled analytics rules. Runs against the embedded local workspace by default; "
+         "the same commands with --env <name> target an Azure workspace.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _session(env: str | None, config: Path | None):
+    from sentinel_deploy.actions.session import Session
+
+    return Session.open(env, config)
+
+
+@app.command()
+@friendly_errors
+def render(paths: Paths = None, env: Env = None, config: ConfigFile = None,
+           out_dir: Annotated[Path | None, typer.Option(
+               "--out", help="Write one <rule id>.json per rule here instead of stdout.")] = None
+           ) -> None:
+    """Render rule files into alertRules API bodies (JSON)."""
+    from sentinel_deploy.actions.render import render as do_render
+    from sentinel_deploy.actions.render import write_bodies
+
+    session = _session(env, config)
+    result = do_render(session, paths or [])
+    out.diagnostics(result.diagnostics)
+    if out_dir is not None:
+        written = write_bodies(result, out_dir)
+        out.info(f"rendered {len(written)} rule(s) into {out_dir}")
+    else:
+        payload = [{"id": r.rule_id, "file": str(r.file), "body": r.body} for r in result.rules]
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    if not result.ok:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+@friendly_errors
+def validate(paths: Paths = None, env: Env = None, config: ConfigFile = None,
+             output: OutputFormat = "human",
+             strict: Annotated[bool, typer.Option(
+                 "--strict", help="Fail on warnings too.")] = False,
+             kusto_js: KustoJs = None,
+             offline: Annotated[bool, typer.Option(
+                 "--offline", help="Never fetch Microsoft's KQL parser; use what is cached "
+                                   "or fall back to syntax-only checks.")] = False,
+             ) -> None:
+    """Check rules against the Sentinel API's limits and their KQL against table schemas."""
+    from sentinel_deploy.actions.validate import validate as do_validate
+    from sentinel_deploy.output import write_report
+
+    session = _session(env, config)
+    result = do_validate(session, paths or [], kusto_js=kusto_js, fetch=not offline)
+    write_report(output, result.diagnostics, result.files, sys.stdout, notes=result.notes)
+    if result.failed(strict=strict):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+@friendly_errors
+def deploy(paths: Paths = None, env: Env = None, config: ConfigFile = None,
+           window: Window = None,
+           dry_run: Annotated[bool, typer.Option(
+               "--dry-run", help="Write nothing; print what would be done.")] = False,
+           ) -> None:
+    """Deploy rules: write disabled, run the query over a window, enable when the check passes."""
+    from sentinel_deploy.actions.deploy import deploy as do_deploy
+    from sentinel_deploy.actions.validate import validate as do_validate
+    from sentinel_deploy.workspace.connect import open_workspace
+
+    session = _session(env, config)
+    span = _duration_option(window, "--window")
+    checked = do_validate(session, paths or [], fetch=False, docs_only=True)
+    if checked.failed(strict=False):
+        out.diagnostics(checked.diagnostics)
+        out.error("nothing was deployed: fix the errors above (run `sentinel-deploy validate`)")
+        raise typer.Exit(EXIT_FINDINGS)
+    with open_workspace(session) as workspace:
+        report = do_deploy(session, checked.docs, workspace, window=span, dry_run=dry_run)
+    out.deploy_report(report)
+    if not report.ok:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+@friendly_errors
+def query(rule: Annotated[Path, typer.Argument(help="The rule file whose query to run.")],
+          env: Env = None, config: ConfigFile = None, window: Window = None,
+          limit: Annotated[int, typer.Option(help="Rows to print at most.")] = 50) -> None:
+    """Run one rule's query in the workspace over a window and print the rows."""
+    from sentinel_deploy.actions.query import run_rule_query
+    from sentinel_deploy.workspace.connect import open_workspace
+
+    session = _session(env, config)
+    span = _duration_option(window, "--window")
+    with open_workspace(session) as workspace:
+        result, used = run_rule_query(session, rule, workspace, span)
+    out.query_table(result, used, limit)
+
+
+@app.command()
+@friendly_errors
+def emulator(env: Env = None, config: ConfigFile = None,
+             host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+             port: Annotated[int, typer.Option(help="Port (0: any free port).")] = 8400) -> None:
+    """Serve the local ARM alertRules and Log Analytics query APIs until interrupted."""
+    from sentinel_deploy.workspace.connect import serve_local
+
+    session = _session(env, config)
+    serve_local(session, host, port, announce=out.info)
+
+
+def _duration_option(value: str | None, option: str):
+    from sentinel_deploy.objects.diagnostics import UserError
+    from sentinel_deploy.objects.durations import DurationError, parse_duration
+
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except DurationError as exc:
+        raise UserError(f"{option}: {exc}") from None
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

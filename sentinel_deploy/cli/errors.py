@@ -1,0 +1,42 @@
+"""Every failure the user can act on becomes one message and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from rich.console import Console
+from rich.markup import escape
+
+from sentinel_deploy.objects.diagnostics import UserError
+
+F = TypeVar("F", bound=Callable[..., Any])
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_FINDINGS = 1  # the job ran and found problems (invalid rules, failed checks)
+EXIT_USAGE = 2  # bad input or environment: nothing was done
+
+
+def friendly_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UserError as exc:
+            stderr.print(f"[bold red]error:[/] {escape(str(exc))}")
+            sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            stderr.print("interrupted")
+            sys.exit(130)
+        except Exception as exc:  # the last line of defence: a bug of ours
+            if os.environ.get("SENTINEL_DEPLOY_DEBUG"):
+                raise
+            stderr.print(f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
+                         "  this is a bug in sentinel-deploy; rerun with SENTINEL_DEPLOY_DEBUG=1 "
+                         "for the traceback and report it")
+            sys.exit(3)
+
+    return wrapper  # type: ignore[return-value]
