@@ -66,11 +66,18 @@ def validate(paths: Paths = None, env: Env = None, config: ConfigFile = None,
              ) -> None:
     """Check rules against the Sentinel API's limits and their KQL against table schemas."""
     from sentinel_deploy.actions.validate import validate as do_validate
-    from sentinel_deploy.output import write_report
+    from sentinel_deploy.output import make_reporter
+    from sentinel_deploy.validation.rule_checks import check_catalog
 
+    if output not in ("human", "json", "sarif"):
+        raise typer.BadParameter("choose human, json or sarif", param_hint="--output")
     session = _session(env, config)
     result = do_validate(session, paths or [], kusto_js=kusto_js, fetch=not offline)
-    write_report(output, result.diagnostics, result.files, sys.stdout, notes=result.notes)
+    for note in result.notes:
+        out.note(note)
+    reporter = make_reporter(output, root=session.config.root, rule_descriptions={
+        code: title for code, (_, title) in check_catalog().items()})
+    reporter.report(result.diagnostics, result.files, sys.stdout)
     if result.failed(strict=strict):
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -89,7 +96,7 @@ def deploy(paths: Paths = None, env: Env = None, config: ConfigFile = None,
 
     session = _session(env, config)
     span = _duration_option(window, "--window")
-    checked = do_validate(session, paths or [], fetch=False, docs_only=True)
+    checked = do_validate(session, paths or [])
     if checked.failed(strict=False):
         out.diagnostics(checked.diagnostics)
         out.error("nothing was deployed: fix the errors above (run `sentinel-deploy validate`)")

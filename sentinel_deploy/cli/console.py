@@ -26,6 +26,10 @@ def info(message: str) -> None:
     stdout.print(escape(message))
 
 
+def note(message: str) -> None:
+    stderr.print(f"[yellow]note:[/] {escape(message)}")
+
+
 def error(message: str) -> None:
     stderr.print(f"[bold red]error:[/] {escape(message)}")
 
