@@ -1,0 +1,190 @@
+"""The main job end to end on the embedded default, through the CLI.
+
+Everything is real: the CLI, the rule files, the emulator on 127.0.0.1, the
+Azure SDK clients speaking HTTP to it, and duckdb-kql answering the queries.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sentinel_deploy.cli.app import app
+from sentinel_deploy.emulator import Emulator
+from sentinel_deploy.workspace.arm import AlertRulesClient
+
+RULE = Path("analytics/linux/bind_mount_hides_process.yaml")
+runner = CliRunner()
+
+
+def stored_rules(project: Path) -> dict[str, dict]:
+    """What the workspace holds, read back through the real SDK client."""
+    with Emulator(state_dir=project / "state") as emulator, AlertRulesClient(
+        "00000000-0000-0000-0000-000000000000", "sentinel-deploy-local", "local",
+        base_url=emulator.url,
+    ) as client:
+        return client.list()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def rule_id(project: Path) -> str:
+    import yaml
+
+    return yaml.safe_load((project / RULE).read_text(encoding="utf-8"))["id"]
+
+
+def test_deploy_creates_disabled_checks_then_enables(project: Path) -> None:
+    result = invoke("deploy", "--env", "local")
+    assert result.exit_code == 0, result.output
+    assert "enabled" in result.output
+    rules = stored_rules(project)
+    rule = rules[rule_id(project)]
+    assert rule["kind"] == "Scheduled"
+    assert rule["properties"]["enabled"] is True
+    assert rule["properties"]["techniques"] == ["T1564"]
+    assert rule["properties"]["subTechniques"] == ["T1564.013"]
+    # The Jinja `ago({{ query_period }})` reached the workspace rendered.
+    assert "ago(1h)" in rule["properties"]["query"]
+
+
+def test_second_deploy_writes_nothing(project: Path) -> None:
+    assert invoke("deploy").exit_code == 0
+    state = next((project / "state").glob("*.json"))
+    before = state.read_bytes()
+    etag = stored_rules(project)[rule_id(project)]["etag"]
+    result = invoke("deploy")
+    assert result.exit_code == 0, result.output
+    assert "unchanged" in result.output
+    assert state.read_bytes() == before
+    assert stored_rules(project)[rule_id(project)]["etag"] == etag
+
+
+def test_dry_run_writes_nothing(project: Path) -> None:
+    result = invoke("deploy", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would create" in result.output and "would enable" in result.output
+    assert stored_rules(project) == {}
+
+
+def test_noisy_rule_stays_disabled(project: Path) -> None:
+    text = (project / RULE).read_text(encoding="utf-8")
+    (project / RULE).write_text(text + "sentinelDeploy:\n  maxResults: 2\n", encoding="utf-8")
+    result = invoke("deploy")
+    assert result.exit_code == 1
+    assert "held disabled" in result.output
+    assert "4 rows" in result.output and "exceeds the limit of 2" in result.output
+    assert stored_rules(project)[rule_id(project)]["properties"]["enabled"] is False
+
+
+def test_rule_the_workspace_cannot_run_stays_disabled(project: Path) -> None:
+    (project / "analytics" / "unrunnable.yaml").write_text("""
+id: 0f7c2a55-3c1e-4c7e-9a64-2b9d8f6a1c11
+name: Uses a plugin the local engine lacks
+description: test
+severity: Low
+queryFrequency: 1h
+queryPeriod: 1h
+triggerOperator: gt
+triggerThreshold: 0
+tactics: [Discovery]
+relevantTechniques: [T1082]
+query: |
+  DeviceProcessEvents
+  | evaluate bag_unpack(AdditionalFields)
+entityMappings:
+  - entityType: Host
+    fieldMappings:
+      - identifier: HostName
+        columnName: DeviceName
+""", encoding="utf-8")
+    result = invoke("deploy")
+    assert result.exit_code == 1
+    rules = stored_rules(project)
+    assert rules["0f7c2a55-3c1e-4c7e-9a64-2b9d8f6a1c11"]["properties"]["enabled"] is False
+    assert rules[rule_id(project)]["properties"]["enabled"] is True
+    assert "query failed in the workspace" in result.output
+
+
+def test_invalid_rule_means_nothing_is_deployed(project: Path) -> None:
+    (project / "analytics" / "broken.yaml").write_text(
+        "id: not-a-guid\nname: x\nseverity: Critical\nquery: |\n  DeviceProcessEvents\n",
+        encoding="utf-8")
+    result = invoke("deploy")
+    assert result.exit_code == 1
+    assert "nothing was deployed" in result.output
+    assert "broken.yaml" in result.output
+    assert stored_rules(project) == {}
+
+
+def test_malformed_yaml_is_one_clear_message(project: Path) -> None:
+    (project / "analytics" / "bad.yaml").write_text("id: x\nname: [unclosed\n", encoding="utf-8")
+    result = invoke("validate")
+    assert result.exit_code == 1
+    assert "bad.yaml:3" in result.output or "bad.yaml:2" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_environment(project: Path) -> None:
+    result = invoke("deploy", "--env", "staging")
+    assert result.exit_code == 2
+    assert "unknown environment 'staging'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_data_folder(project: Path) -> None:
+    (project / "sentinel-deploy.toml").write_text(
+        (project / "sentinel-deploy.toml").read_text().replace('data = ["data"]',
+                                                                'data = ["nowhere"]'))
+    result = invoke("deploy")
+    assert result.exit_code == 2
+    assert "nowhere" in result.output and "does not exist" in result.output
+
+
+def test_undefined_template_variable_names_file_line_and_variable(project: Path) -> None:
+    target = project / "analytics" / "templated.yaml"
+    target.write_text("""id: 7d0c8c3e-2f4b-4a3c-9a57-5f0e2b6c9d41
+name: Templated
+severity: Low
+queryFrequency: 1h
+queryPeriod: 1h
+triggerOperator: gt
+triggerThreshold: 0
+query: |
+  DeviceProcessEvents
+  | where DeviceName in ({{ no_such_hosts | kql_list }})
+""", encoding="utf-8")
+    result = invoke("render")
+    assert result.exit_code == 1
+    assert "templated.yaml:10" in result.output
+    assert "no_such_hosts" in result.output
+
+
+def test_render_writes_api_bodies(project: Path, tmp_path: Path) -> None:
+    result = invoke("render", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    body = json.loads((tmp_path / "out" / f"{rule_id(project)}.json").read_text())
+    props = body["properties"]
+    assert body["kind"] == "Scheduled"
+    assert props["queryFrequency"] == "PT1H" and props["queryPeriod"] == "PT1H"
+    assert props["triggerOperator"] == "GreaterThan"
+    assert props["displayName"].startswith("Linux process hidden")
+
+
+def test_query_prints_rows(project: Path) -> None:
+    result = invoke("query", str(RULE), "--window", "1h")
+    assert result.exit_code == 0, result.output
+    assert "4 row(s)" in result.output
+    assert "/host_proc/2718" in result.output
+
+
+@pytest.mark.parametrize("window", ["banana", "0x"])
+def test_bad_window(project: Path, window: str) -> None:
+    result = invoke("query", str(RULE), "--window", window)
+    assert result.exit_code == 2
+    assert "--window" in result.output

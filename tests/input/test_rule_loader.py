@@ -1,0 +1,97 @@
+"""Rule files as users write them: encodings, line endings, bad input, positions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sentinel_deploy.input.rule_loader import discover_rule_files, load_rule_file
+from sentinel_deploy.input.yaml_source import map_into_file
+
+RULE = """id: 4b7c1a22-6f0e-4e8a-9d51-3c2b1a0f9e87
+name: Example
+severity: Medium
+queryFrequency: 5m
+queryPeriod: 14d
+triggerOperator: gt
+triggerThreshold: 0
+tactics:
+  - Discovery
+relevantTechniques:
+  - T1082
+query: |
+  SecurityEvent
+  | where EventID == 4688
+entityMappings:
+  - entityType: Host
+    fieldMappings:
+      - identifier: FullName
+        columnName: Computer
+"""
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "rule.yaml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def test_durations_and_positions(tmp_path: Path) -> None:
+    doc = load_rule_file(write(tmp_path, RULE))
+    assert doc.ok and doc.rule is not None
+    assert doc.rule.queryFrequency == timedelta(minutes=5)
+    assert doc.rule.queryPeriod == timedelta(days=14)
+    assert doc.line_of("entityMappings[0].fieldMappings[0].columnName") == 19
+    # line 2 of the query block is file line 14, after the block's two-space indent
+    assert map_into_file(doc.source_map, "query", 2, 3) == (14, 5)
+
+
+def test_bom_and_crlf_load_unchanged(tmp_path: Path) -> None:
+    raw = b"\xef\xbb\xbf" + RULE.replace("\n", "\r\n").encode("utf-8")
+    doc = load_rule_file(write(tmp_path, raw))
+    assert doc.ok and doc.rule is not None
+    assert doc.rule.query == "SecurityEvent\n| where EventID == 4688\n"
+    assert doc.line_of("severity") == 3
+
+
+def test_non_utf8_is_one_diagnostic_with_line(tmp_path: Path) -> None:
+    raw = RULE.encode("utf-8").replace(b"Example", b"Exa\xffmple")
+    doc = load_rule_file(write(tmp_path, raw))
+    assert doc.rule is None
+    [diag] = doc.diagnostics
+    assert diag.line == 2 and "not UTF-8" in diag.message
+
+
+def test_malformed_yaml_names_line(tmp_path: Path) -> None:
+    doc = load_rule_file(write(tmp_path, RULE.replace("  - Discovery", "  - [Discovery")))
+    assert doc.rule is None
+    assert doc.diagnostics[0].code == "SD001" and doc.diagnostics[0].line is not None
+
+
+def test_query_as_list_is_a_typed_field_error(tmp_path: Path) -> None:
+    text = RULE.replace("query: |\n  SecurityEvent\n  | where EventID == 4688\n",
+                        "query:\n  - SecurityEvent\n")
+    doc = load_rule_file(write(tmp_path, text))
+    assert doc.rule is None
+    [diag] = doc.diagnostics
+    assert diag.field == "query" and diag.line == 12
+
+
+def test_not_a_mapping(tmp_path: Path) -> None:
+    doc = load_rule_file(write(tmp_path, "- just\n- a list\n"))
+    assert doc.diagnostics[0].code == "SD002"
+
+
+def test_megabyte_rule_file_loads(tmp_path: Path) -> None:
+    long_query = "".join(f"  | where Field{i} != 'x'\n" for i in range(40_000))
+    text = RULE.replace("  | where EventID == 4688\n", long_query)
+    assert len(text) > 1_000_000
+    doc = load_rule_file(write(tmp_path, text))
+    assert doc.rule is not None and len(doc.rule.query or "") > 1_000_000
+
+
+def test_test_case_folders_are_not_rules(tmp_path: Path) -> None:
+    write(tmp_path, RULE)
+    (tmp_path / "rule.tests").mkdir()
+    write(tmp_path / "rule.tests", "name: case\n", "case.yaml")
+    assert discover_rule_files([tmp_path]) == [tmp_path / "rule.yaml"]
