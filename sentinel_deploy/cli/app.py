@@ -112,16 +112,24 @@ def deploy(paths: Paths = None, env: Env = None, config: ConfigFile = None,
 @friendly_errors
 def query(rule: Annotated[Path, typer.Argument(help="The rule file whose query to run.")],
           env: Env = None, config: ConfigFile = None, window: Window = None,
-          limit: Annotated[int, typer.Option(help="Rows to print at most.")] = 50) -> None:
+          limit: Annotated[int, typer.Option(help="Rows to print at most.")] = 50,
+          output: Annotated[str, typer.Option(
+              "--output", "-o", help="human (a table) or json (rows as objects).")] = "human",
+          ) -> None:
     """Run one rule's query in the workspace over a window and print the rows."""
     from sentinel_deploy.actions.query import run_rule_query
     from sentinel_deploy.workspace.connect import open_workspace
 
+    if output not in ("human", "json"):
+        raise typer.BadParameter("choose human or json", param_hint="--output")
     session = _session(env, config)
     span = _duration_option(window, "--window")
     with open_workspace(session) as workspace:
         result, used = run_rule_query(session, rule, workspace, span)
-    out.query_table(result, used, limit)
+    if output == "json":
+        sys.stdout.write(json.dumps(result.as_dicts()[:limit], default=str, indent=2) + "\n")
+    else:
+        out.query_table(result, used, limit)
 
 
 @app.command()
@@ -134,6 +142,57 @@ def emulator(env: Env = None, config: ConfigFile = None,
 
     session = _session(env, config)
     serve_local(session, host, port, announce=out.info)
+
+
+@app.command("test")
+@friendly_errors
+def test_cmd(paths: Paths = None, env: Env = None, config: ConfigFile = None,
+             junit: Annotated[Path | None, typer.Option(
+                 "--junit", help="Also write the results as JUnit XML to this file.")] = None,
+             ) -> None:
+    """Run each rule's test cases (<rule>.tests/*.yaml) on the local engine."""
+    from sentinel_deploy.actions.test import run_tests
+    from sentinel_deploy.testing.junit import write_junit
+
+    session = _session(env, config)
+    run = run_tests(session, paths or [])
+    out.test_report(run)
+    if junit is not None:
+        write_junit(run, junit, root=session.config.root)
+        out.info(f"JUnit XML written to {junit}")
+    if not run.ok:
+        # sys.exit, not typer.Exit: typer 0.29's Exit is a RuntimeError, which
+        # friendly_errors' last-resort handler would report as an internal error.
+        sys.exit(EXIT_FINDINGS)
+
+
+@app.command()
+@friendly_errors
+def backtest(rule: Annotated[Path, typer.Argument(help="The rule file to replay.")],
+             data: Annotated[Path, typer.Option(
+                 "--data", help="Folder of data files (CSV, JSON, JSONL, Parquet; "
+                                "watchlists/*.csv).")],
+             start: Annotated[str, typer.Option(
+                 "--from", help="Start of the replay, ISO 8601 (UTC if no zone).")],
+             end: Annotated[str, typer.Option(
+                 "--to", help="End of the replay, ISO 8601 (UTC if no zone).")],
+             png: Annotated[Path | None, typer.Option(
+                 "--png", help="Also draw the alerts over time into this PNG file.")] = None,
+             env: Env = None, config: ConfigFile = None,
+             limit: Annotated[int, typer.Option(
+                 help="Runs with alerts to list at most.")] = 20) -> None:
+    """Replay a rule's schedule over a data set: alerts per run and per day, and a chart."""
+    from sentinel_deploy.actions.backtest import parse_instant, run_backtest
+    from sentinel_deploy.testing.png import write_chart
+
+    session = _session(env, config)
+    report = run_backtest(session, rule, data, parse_instant(start, "--from"),
+                          parse_instant(end, "--to"))
+    out.diagnostics(report.warnings)
+    out.backtest_report(report, limit)
+    if png is not None:
+        write_chart(png, report.runs)
+        out.info(f"chart written to {png}")
 
 
 def _duration_option(value: str | None, option: str):

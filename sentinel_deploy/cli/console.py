@@ -15,6 +15,8 @@ from sentinel_deploy.objects.diagnostics import Diagnostic
 if TYPE_CHECKING:
     from sentinel_deploy.actions.deploy import DeployReport
     from sentinel_deploy.objects.query_result import QueryResult
+    from sentinel_deploy.testing.backtest import BacktestReport
+    from sentinel_deploy.testing.results import TestRun
 
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -91,3 +93,79 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+_CASE_MARK = {"passed": "[green]✓[/]", "failed": "[bold red]✗[/]",
+              "error": "[bold red]![/]", "skipped": "[yellow]-[/]"}
+_DIFF_STYLE = {"- ": "red", "+ ": "green"}
+
+
+def test_report(run: TestRun) -> None:
+    for rule in run.rules:
+        stdout.print(f"[bold]{escape(rule.name)}[/] [dim]({escape(str(rule.rule_file))}, "
+                     f"{len(rule.cases)} case(s), {rule.seconds:.2f}s)[/]")
+        for case in rule.cases:
+            status = str(case.status)
+            detail = f" [dim]— {escape(case.message)}[/]" if case.message else ""
+            if status == "failed":
+                detail = f" — {escape(case.message)}"
+            stdout.print(f"  {_CASE_MARK[status]} {escape(case.name)} "
+                         f"[dim]{escape(case.file.name)}[/]{detail}")
+            for line in case.diff:
+                style = _DIFF_STYLE.get(line[:2])
+                text = escape(line)
+                stdout.print(f"      [{style}]{text}[/]" if style else f"      {text}")
+            for warning in case.warnings:
+                stderr.print(f"      [yellow]{escape(warning.one_line())}[/]")
+    if run.untested:
+        note(f"{len(run.untested)} rule(s) have no test cases (<rule>.tests/*.yaml): "
+             + ", ".join(p.name for p in run.untested[:5])
+             + (" …" if len(run.untested) > 5 else ""))
+    style = "green" if run.ok else "bold red"
+    stdout.print(f"[{style}]{escape(run.summary())}[/]")
+
+
+def backtest_report(report: BacktestReport, limit: int) -> None:
+    from sentinel_deploy.objects.durations import to_kql
+    from sentinel_deploy.testing.charts import day_bars, sparkline
+
+    p = report.policy
+    suppression = f"{to_kql(p.suppression)} after an alert" if p.suppression else "off"
+    stdout.print(f"[bold]backtest: {escape(report.rule_name)}[/]")
+    stdout.print(f"  every {to_kql(p.frequency)} over {to_kql(p.period)}; triggers when "
+                 f"results {p.operator} {p.threshold}; {p.grouping}; suppression {suppression}")
+    stdout.print(f"  {_when(report.start)} → {_when(report.end)}: {len(report.runs):,} run(s) "
+                 f"in {report.seconds:.1f}s (query translated {report.translations} time(s))")
+    stdout.print("\n[bold]alerts per day[/]")
+    for line in day_bars(report.per_day()):
+        stdout.print("  " + escape(line))
+    stdout.print("\n[bold]alerts per run[/] [dim](each mark sums consecutive runs)[/]")
+    stdout.print("  " + (sparkline([r.alerts for r in report.runs]) or "(no runs)"))
+    top = report.top_runs()
+    if top:
+        table = Table(title="runs with the most results", title_justify="left")
+        for column in ("run at", "results", "alerts", ""):
+            table.add_column(column, justify="right" if column in ("results", "alerts")
+                             else "left")
+        for r in top:
+            table.add_row(_when(r.at), f"{r.results:,}", f"{r.alerts:,}",
+                          "suppressed" if r.suppressed else "")
+        stdout.print(table)
+    alerted = [r for r in report.runs if r.alerts]
+    if alerted:
+        table = Table(title=f"runs that raised alerts ({len(alerted):,})",
+                      title_justify="left")
+        for column in ("run at", "results", "alerts"):
+            table.add_column(column, justify="left" if column == "run at" else "right")
+        for r in alerted[:limit]:
+            table.add_row(_when(r.at), f"{r.results:,}", f"{r.alerts:,}")
+        stdout.print(table)
+        if len(alerted) > limit:
+            stdout.print(f"… {len(alerted) - limit} more; raise --limit to see them")
+    stdout.print(f"[bold]total:[/] {len(report.runs):,} runs, {report.triggered:,} triggered, "
+                 f"{report.suppressed:,} suppressed, {report.results:,} results, "
+                 f"{report.alerts:,} alerts")
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") + "Z"

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import typer
 from rich.console import Console
 from rich.markup import escape
 
@@ -25,6 +26,8 @@ def friendly_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # typer.Exit and friends are how commands choose their exit code
         except UserError as exc:
             stderr.print(f"[bold red]error:[/] {escape(str(exc))}")
             sys.exit(EXIT_USAGE)

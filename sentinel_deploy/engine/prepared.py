@@ -8,6 +8,8 @@ clock and only the clock parameter and the window variables change per run.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,9 +18,10 @@ from duckdb_kql.stored_functions import ResolvedFunctions
 from duckdb_kql.translate import CLOCK_SLOT
 
 from sentinel_deploy.engine.compat import rewrite
+from sentinel_deploy.engine.convert import quote_ident
 from sentinel_deploy.engine.errors import to_query_failed
 from sentinel_deploy.engine.results import fetch_result
-from sentinel_deploy.engine.tables import WINDOW_SCHEMA
+from sentinel_deploy.engine.tables import TIME_COLUMN, WINDOW_SCHEMA
 from sentinel_deploy.objects.query_result import QueryFailed, QueryResult
 
 if TYPE_CHECKING:
@@ -29,6 +32,11 @@ Timespan = timedelta | tuple[datetime, datetime] | None
 #: Stands in for `now` while translating. Any instant works: duckdb-kql renders
 #: a pinned clock as the one placeholder $kqlnow, whatever its value.
 PLACEHOLDER_NOW = datetime(2000, 1, 1, tzinfo=UTC)
+
+_WINDOWED = re.compile(rf'"{WINDOW_SCHEMA}"\."((?:[^"]|"")+)"')
+_CLOCK = re.compile(rf"\${CLOCK_SLOT}\b")
+#: One run per row of this temporary table in count_runs().
+RUNS_TABLE = "sd_runs"
 
 
 def translate(
@@ -101,6 +109,76 @@ class PreparedQuery:
         self.version = ws.store.version
 
     def run(self, now: datetime, timespan: Timespan = None) -> QueryResult:
+        params = self._bind(now, timespan)
+        try:
+            return fetch_result(self.workspace.con, self.sql, params)
+        except Exception as exc:
+            raise to_query_failed(exc) from exc
+
+    def count(self, now: datetime, timespan: Timespan = None) -> int:
+        """How many rows run() would return, without fetching them.
+
+        A backtest needs only the count of each of thousands of runs; turning
+        every row into Python values (JSON parsing, datetimes) would dominate.
+        """
+        params = self._bind(now, timespan)
+        try:
+            cursor = self.workspace.con.execute(
+                f"SELECT count(*) FROM ({self.sql}) AS sd_counted", params or None)
+            row = cursor.fetchone()
+        except Exception as exc:
+            raise to_query_failed(exc) from exc
+        return int(row[0]) if row else 0
+
+    def count_runs(self, runs: Sequence[tuple[datetime, tuple[datetime, datetime]]]
+                   ) -> list[int]:
+        """run()'s row count for each (now, (start, end)) run, in one statement.
+
+        Planning the translated SQL costs DuckDB ~40 ms for a rule of a dozen
+        operators, executing it over one window well under 1 ms, so thousands
+        of separately executed runs would be nearly all planning. Instead the
+        query becomes a correlated subquery over a table of runs: each run's
+        window replaces the window views and its time replaces `now`, DuckDB
+        plans once and decorrelates (each row meets only the runs whose window
+        holds it). Every run still sees exactly what run() would show it.
+        """
+        ws = self.workspace
+        if ws.store.version != self.version:
+            self._compile()
+        if not runs:
+            return []
+        nows = [to_naive_utc(now) for now, _ in runs]
+        starts = [to_naive_utc(span[0]) for _, span in runs]
+        ends = [to_naive_utc(span[1]) for _, span in runs]
+        ws.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {RUNS_TABLE} AS SELECT * FROM (SELECT "
+            "unnest($n) AS sd_now, unnest($s) AS sd_from, unnest($e) AS sd_to, "
+            "generate_subscripts($n, 1) AS sd_i)",
+            {"n": nows, "s": starts, "e": ends},
+        )
+        sql = _WINDOWED.sub(lambda m: self._run_window(m.group(1).replace('""', '"')),
+                            self.sql)
+        params = {k: v for k, v in self.params.items() if k != CLOCK_SLOT or not self.uses_clock}
+        if self.uses_clock:
+            sql = _CLOCK.sub("sd_run.sd_now", sql)
+        try:
+            rows = ws.con.execute(
+                f"SELECT (SELECT count(*) FROM ({sql}) AS sd_counted) FROM temp.{RUNS_TABLE} "
+                "AS sd_run ORDER BY sd_run.sd_i", params or None).fetchall()
+        except Exception as exc:
+            raise to_query_failed(exc) from exc
+        finally:
+            ws.con.execute(f"DROP TABLE IF EXISTS temp.{RUNS_TABLE}")
+        return [int(r[0]) for r in rows]
+
+    def _run_window(self, table: str) -> str:
+        source = f"main.{quote_ident(table)}"
+        if not self.workspace.store.has_time(table):
+            return source
+        return (f"(SELECT * FROM {source} WHERE {quote_ident(TIME_COLUMN)} "
+                "BETWEEN sd_run.sd_from AND sd_run.sd_to)")
+
+    def _bind(self, now: datetime, timespan: Timespan) -> dict[str, Any]:
         ws = self.workspace
         if ws.store.version != self.version:
             # Data loaded since prepare() changed a table's columns, which
@@ -110,7 +188,4 @@ class PreparedQuery:
         params = dict(self.params)
         if self.uses_clock:
             params[CLOCK_SLOT] = to_naive_utc(now)
-        try:
-            return fetch_result(ws.con, self.sql, params)
-        except Exception as exc:
-            raise to_query_failed(exc) from exc
+        return params

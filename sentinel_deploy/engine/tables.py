@@ -108,13 +108,15 @@ class TableStore:
             return f"{ddl} DEFAULT ''"
         return ddl
 
+    def has_time(self, table: str) -> bool:
+        """Whether the request's timespan filters this table (see workspace.py)."""
+        return any(c.name == TIME_COLUMN and c.type == "datetime"
+                   for c in self.columns.get(table, []))
+
     def _refresh_view(self, table: str) -> None:
         self.version += 1
-        has_time = any(
-            c.name == TIME_COLUMN and c.type == "datetime" for c in self.columns[table]
-        )
         where = ""
-        if has_time:
+        if self.has_time(table):
             # Variables rather than literals so one view serves every run; a
             # getvariable() is folded to a constant at bind time, so the filter
             # is still pushed into the table scan.

@@ -26,7 +26,7 @@ from duckdb_kql.stored_functions import ResolvedFunctions, parse_functions
 
 from sentinel_deploy.catalog.model import Catalog, FunctionSchema
 from sentinel_deploy.engine import loading, watchlists
-from sentinel_deploy.engine.convert import macros_sql
+from sentinel_deploy.engine.convert import macros_sql, quote_ident
 from sentinel_deploy.engine.prepared import PreparedQuery, Timespan, translate
 from sentinel_deploy.engine.tables import WINDOW_SCHEMA, TableStore
 from sentinel_deploy.objects.diagnostics import Diagnostic, Severity, UserError
@@ -104,6 +104,15 @@ class LocalWorkspace:
                 row = f"row {exc.line}: " if exc.line else ""
                 raise UserError(f"{table} {row}{exc.message}", hint=exc.hint) from None
         return [_without_file(w, table) for w in found]
+
+    def clear_rows(self) -> None:
+        """Empty every table, keeping its columns.
+
+        Shapes are unchanged, so a query prepared here stays valid: the test
+        runner reuses one workspace and one translation across a rule's cases.
+        """
+        for table in self.store.columns:
+            self.con.execute(f"DELETE FROM main.{quote_ident(table)}")
 
     # -- queries ----------------------------------------------------------
 

@@ -180,7 +180,11 @@ def test_query_prints_rows(project: Path) -> None:
     result = invoke("query", str(RULE), "--window", "1h")
     assert result.exit_code == 0, result.output
     assert "4 row(s)" in result.output
-    assert "/host_proc/2718" in result.output
+    result = invoke("query", str(RULE), "--window", "1h", "--output", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert sorted(r["TargetProc"] for r in rows) == [
+        "/host_proc/2718", "/proc/31337", "/proc/4242", "/proc/5151"]
 
 
 @pytest.mark.parametrize("window", ["banana", "0x"])
