@@ -72,6 +72,13 @@ class Watchlist:
 
 
 GET_WATCHLIST = "_GetWatchlist"
+# Columns every watchlist row has in Sentinel, before the watchlist's own columns.
+WATCHLIST_COLUMNS = (
+    Column("_DTItemId", "string"),
+    Column("LastUpdatedTimeUTC", "datetime"),
+    Column("SearchKey", "string"),
+    Column("WatchlistItem", "dynamic"),
+)
 
 
 @dataclass(slots=True)

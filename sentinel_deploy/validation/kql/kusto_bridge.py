@@ -17,7 +17,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sentinel_deploy.catalog.model import KQL_TYPES, Catalog, Column, FunctionSchema
+from sentinel_deploy.catalog.model import (
+    GET_WATCHLIST,
+    KQL_TYPES,
+    WATCHLIST_COLUMNS,
+    Catalog,
+    Column,
+    FunctionSchema,
+)
 
 from .kusto_glue import GLUE_JS
 from .kusto_package import KustoJs
@@ -33,15 +40,7 @@ from .model import (
 from .preflight import preflight
 
 DEFAULT_TIMEOUT_S = 10.0
-WATCHLIST_FUNCTION = "_GetWatchlist"
-# Columns every watchlist has, used when the catalog does not declare `_GetWatchlist`.
-# For an alias the catalog does not know, the result is open: any column resolves.
-WATCHLIST_COLUMNS = (
-    Column("_DTItemId", "string"),
-    Column("LastUpdatedTimeUTC", "datetime"),
-    Column("SearchKey", "string"),
-    Column("WatchlistItem", "dynamic"),
-)
+# For a watchlist alias the catalog does not know, the result is open: any column resolves.
 _MAX_STATES = 8
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # Kusto spellings accepted in a schema; anything else is declared dynamic rather
@@ -185,7 +184,7 @@ class KustoAnalyzer:
 def catalog_spec(catalog: Catalog) -> str:
     """The catalog as the JSON the glue's `declare` takes; also the catalog's cache key."""
     functions = dict(catalog.functions)
-    getter = functions.pop(WATCHLIST_FUNCTION, None)
+    getter = functions.pop(GET_WATCHLIST, None)
     fixed = getter.columns if getter and getter.columns else WATCHLIST_COLUMNS
     taken = {c.name for c in fixed}
     spec = {
@@ -195,7 +194,7 @@ def catalog_spec(catalog: Catalog) -> str:
             alias: schema_string(fixed + tuple(c for c in w.columns if c.name not in taken))
             for alias, w in sorted(catalog.watchlists.items())
         },
-        "watchlistFunction": WATCHLIST_FUNCTION,
+        "watchlistFunction": GET_WATCHLIST,
         "tables": [{"name": t.name, "schema": schema_string(t.columns)}
                    for t in sorted(catalog.tables.values(), key=lambda t: t.name)],
         "functions": [_function_spec(f) for f in sorted(functions.values(), key=lambda f: f.name)],
