@@ -68,6 +68,10 @@ class Summary:
     def sentence(self) -> str:
         def plural(n: int, word: str) -> str:
             return f"{n} {word}{'' if n == 1 else 's'}"
-        return (f"{plural(self.errors, 'error')}, {plural(self.warnings, 'warning')} in "
-                f"{plural(self.files_with_errors, 'file')} with errors "
-                f"({plural(self.files_checked, 'file')} checked)")
+        checked = f"{plural(self.files_checked, 'rule file')} checked"
+        if not self.errors and not self.warnings:
+            return f"{checked}: no errors, no warnings"
+        failing = (f" in {plural(self.files_with_errors, 'file')}"
+                   if self.files_with_errors else "")
+        return (f"{checked}: {plural(self.errors, 'error')}{failing}, "
+                f"{plural(self.warnings, 'warning')}")

@@ -53,7 +53,7 @@ def test_human_grouped_by_file(root: Path, diagnostics: list[Diagnostic]) -> Non
     # a.yaml's header once, its two findings in line order beneath it
     header = lines.index("rules/a.yaml")
     assert "a.yaml:1:" in lines[header + 1] and "a.yaml:4:1" in lines[header + 2]
-    assert lines[-1] == ("3 errors, 1 warning in 2 files with errors (3 files checked)")
+    assert lines[-1] == "3 rule files checked: 3 errors in 2 files, 1 warning"
     assert "\x1b[" not in text
 
 
