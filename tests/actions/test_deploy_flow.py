@@ -1,0 +1,95 @@
+"""The deploy flow's safety properties, against the emulator through the real SDK clients."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sentinel_deploy.actions.deploy import Outcome, Workspace, deploy
+from sentinel_deploy.actions.session import Session
+from sentinel_deploy.workspace.arm import AlertRulesClient
+from sentinel_deploy.workspace.connect import open_workspace
+
+RULE = Path("analytics/linux/bind_mount_hides_process.yaml")
+
+
+def run(session: Session, workspace: Workspace | None = None, **kw: Any):
+    docs = session.load_rules([])
+    if workspace is not None:
+        return deploy(session, docs, workspace, **kw)
+    with open_workspace(session) as ws:
+        return deploy(session, docs, ws, **kw)
+
+
+def edit_rule(session: Session, old: str, new: str) -> None:
+    path = session.config.root / RULE
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+class InterleavedWriter:
+    """Another operator edits the rule in the portal between our read and our write."""
+
+    def __init__(self, ours: AlertRulesClient, theirs: AlertRulesClient) -> None:
+        self.ours, self.theirs = ours, theirs
+
+    def list(self) -> dict[str, dict[str, Any]]:
+        return self.ours.list()
+
+    def put(self, rule_id: str, body: dict[str, Any], etag: str | None = None) -> dict[str, Any]:
+        current = self.theirs.get(rule_id)
+        assert current is not None
+        current["properties"]["description"] = "edited in the portal"
+        self.theirs.put(rule_id, current, current["etag"])
+        return self.ours.put(rule_id, body, etag)
+
+
+def test_concurrent_edit_is_not_overwritten_and_not_enabled(session: Session) -> None:
+    [first] = run(session).rules
+    assert first.outcome is Outcome.ENABLED
+    edit_rule(session, "severity: High", "severity: Medium")
+    with open_workspace(session) as ws:
+        rules = ws.rules
+        assert isinstance(rules, AlertRulesClient)
+        with AlertRulesClient(rules.subscription_id, rules.resource_group, rules.workspace_name,
+                              base_url=rules.base_url) as theirs:
+            racing = Workspace(InterleavedWriter(rules, theirs), ws.logs, ws.workspace_id, ws.now)
+            [report] = run(session, racing).rules
+            stored = rules.get(first.rule_id)
+    assert report.outcome is Outcome.FAILED
+    assert "412" in report.detail or "etag" in report.detail.lower()
+    assert stored is not None
+    assert stored["properties"]["description"] == "edited in the portal"
+    assert stored["properties"]["severity"] == "High"
+
+
+def test_disabling_in_the_file_turns_the_rule_off_without_a_check(session: Session) -> None:
+    run(session)
+    path = session.config.root / RULE
+    path.write_text(path.read_text(encoding="utf-8") + "enabled: false\n", encoding="utf-8")
+    [report] = run(session).rules
+    assert report.outcome is Outcome.DEPLOYED_DISABLED
+    assert report.check is None
+    with open_workspace(session) as ws:
+        assert ws.rules.list()[report.rule_id]["properties"]["enabled"] is False
+
+
+def test_held_rule_is_rechecked_but_not_rewritten(session: Session) -> None:
+    path = session.config.root / RULE
+    path.write_text(path.read_text(encoding="utf-8") + "sentinelDeploy:\n  maxResults: 1\n",
+                    encoding="utf-8")
+    [first] = run(session).rules
+    assert first.outcome is Outcome.HELD_DISABLED
+    state = next((session.config.root / "state").glob("*.json"))
+    before = state.read_bytes()
+    [second] = run(session).rules
+    assert second.outcome is Outcome.HELD_DISABLED and second.action == "unchanged"
+    assert state.read_bytes() == before  # checked again, nothing written
+
+
+def test_window_option_changes_what_the_check_sees(session: Session) -> None:
+    [narrow] = run(session, dry_run=True, window=None).rules
+    assert narrow.check is not None and narrow.check.rows == 4
+    from datetime import timedelta
+
+    [tiny] = run(session, dry_run=True, window=timedelta(minutes=5)).rules
+    assert tiny.check is not None and tiny.check.rows is not None and tiny.check.rows < 4
