@@ -38,6 +38,15 @@ one is followed by `|`, `;` or the end: `(union A, B) | where x` is
 refuses a parenthesized source. Parentheses anywhere else (a `let` lambda's
 parameters, `join (...)`, arithmetic) are untouched.
 
+Calls of a workspace function the catalog declares, with arguments by name
+(`_Im_Dns(domain_has_any=Domains)`), become positional calls, which is all
+duckdb-kql 1.1.2 accepts: each declared parameter up to the last one given
+takes its argument, or its declared default when the call skips it
+(`_Im_Dns(datetime(null), datetime(null), '*', Domains)`). That is how Kusto
+binds named arguments, so nothing changes. A call naming an undeclared
+parameter, skipping one without a default, or a function the query redefines
+with `let` is left as written.
+
 `argmax`/`argmin` are not rewritten: the legacy forms name their output
 columns differently, so the rename would change the result's schema.
 
@@ -49,6 +58,7 @@ rewritten where it is called (followed by `(`) and not a member access.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 ALIASES: dict[str, str] = {
@@ -111,9 +121,15 @@ def _ipv4_is_private(arg: str) -> str:
 EXPANSIONS = {"ipv4_is_private": _ipv4_is_private}
 
 
-def rewrite(text: str) -> Rewrite:
+#: Function name -> its declared (parameter, default literal or None), in order.
+Signatures = Mapping[str, Sequence[tuple[str, str | None]]]
+
+
+def rewrite(text: str, signatures: Signatures | None = None) -> Rewrite:
     tokens = tokenize(text)
     applied: list[str] = []
+    if signatures:
+        _positional_calls(tokens, signatures, applied)
     for i, tok in enumerate(tokens):
         if tok.kind == "ident" and tok.text in EXPANSIONS:
             _expand(tokens, i, applied)
@@ -170,14 +186,14 @@ def _starts_statement(tokens: list[Token], i: int) -> bool:
 
 def _next_code(tokens: list[Token], i: int) -> int | None:
     for j in range(i + 1, len(tokens)):
-        if tokens[j].kind not in ("space", "comment"):
+        if tokens[j].kind not in ("space", "comment") and tokens[j].text:
             return j
     return None
 
 
 def _prev_code(tokens: list[Token], i: int) -> int | None:
     for j in range(i - 1, -1, -1):
-        if tokens[j].kind not in ("space", "comment"):
+        if tokens[j].kind not in ("space", "comment") and tokens[j].text:
             return j
     return None
 
@@ -188,7 +204,9 @@ def _call_shape(tokens: list[Token], open_index: int) -> tuple[int | None, int]:
     commas = 0
     for j in range(open_index, len(tokens)):
         text = tokens[j].text
-        if tokens[j].kind != "other":
+        # A token an earlier rewrite emptied, or replaced by a whole balanced
+        # expression, is not a bracket of the original text.
+        if tokens[j].kind != "other" or len(text) != 1:
             continue
         if text in "([{":
             depth += 1
@@ -218,3 +236,104 @@ def _expand(tokens: list[Token], i: int, applied: list[str]) -> None:
     for j in range(i + 1, close + 1):
         tokens[j].text = ""
     applied.append(f"{name} -> definition")
+
+
+def _positional_calls(tokens: list[Token], signatures: Signatures, applied: list[str]) -> None:
+    shadowed = {
+        tokens[j].text for i, tok in enumerate(tokens)
+        if tok.kind == "ident" and tok.text == "let"
+        and (j := _next_code(tokens, i) or 0) and tokens[j].kind == "ident"
+    }
+    for i, tok in enumerate(tokens):
+        if tok.kind != "ident" or tok.text not in signatures or tok.text in shadowed:
+            continue
+        after = _next_code(tokens, i)
+        before = _prev_code(tokens, i)
+        if after is None or tokens[after].text != "(":
+            continue
+        if before is not None and tokens[before].text == ".":
+            continue
+        close, _ = _call_shape(tokens, after)
+        if close is None:
+            continue
+        args = _split_args(tokens, after, close)
+        named = [_named(tokens, a) for a in args]
+        if not any(n is not None for n in named):
+            continue
+        values = _bind(signatures[tok.text], args, named, tokens)
+        if values is None:
+            continue
+        tokens[after].text = "(" + ", ".join(values) + ")"
+        for j in range(after + 1, close + 1):
+            tokens[j].text = ""
+        applied.append(f"{tok.text}(name=...) -> positional")
+
+
+def _split_args(tokens: list[Token], open_index: int, close: int) -> list[tuple[int, int]]:
+    """(first, end) token ranges of the top-level arguments of a call."""
+    out: list[tuple[int, int]] = []
+    depth = 0
+    start = open_index + 1
+    for j in range(open_index + 1, close):
+        text = tokens[j].text
+        # A token an earlier rewrite emptied, or replaced by a whole balanced
+        # expression, is not a bracket of the original text.
+        if tokens[j].kind != "other" or len(text) != 1:
+            continue
+        if text in "([{":
+            depth += 1
+        elif text in ")]}":
+            depth -= 1
+        elif text == "," and depth == 0:
+            out.append((start, j))
+            start = j + 1
+    if any(t.kind not in ("space", "comment") for t in tokens[start:close]) or out:
+        out.append((start, close))
+    return out
+
+
+def _named(tokens: list[Token], arg: tuple[int, int]) -> str | None:
+    """The parameter name of `name = value`, else None (`==`, `=~` are comparisons)."""
+    first = _next_code(tokens, arg[0] - 1)
+    if first is None or first >= arg[1] or tokens[first].kind != "ident":
+        return None
+    eq = _next_code(tokens, first)
+    if eq is None or eq >= arg[1] or tokens[eq].text != "=":
+        return None
+    nxt = eq + 1
+    if nxt < arg[1] and tokens[nxt].text in ("=", "~"):
+        return None
+    return tokens[first].text
+
+
+def _bind(params: Sequence[tuple[str, str | None]], args: list[tuple[int, int]],
+          named: list[str | None], tokens: list[Token]) -> list[str] | None:
+    """Arguments in declared order, or None when Kusto's binding is not certain."""
+    def text(a: tuple[int, int], skip_name: bool) -> str:
+        start = a[0]
+        if skip_name:
+            eq = _next_code(tokens, _next_code(tokens, a[0] - 1) or 0) or 0
+            start = eq + 1
+        return "".join(t.text for t in tokens[start:a[1]]).strip()
+
+    positional = [text(a, False) for a, n in zip(args, named, strict=True) if n is None]
+    first_named = next(k for k, n in enumerate(named) if n is not None)
+    if any(n is None for n in named[first_named:]):
+        return None  # a positional argument after a named one: not Kusto's syntax
+    names = [p for p, _ in params]
+    by_name: dict[str, str] = {}
+    for a, n in zip(args, named, strict=True):
+        if n is None:
+            continue
+        if n not in names or n in by_name or names.index(n) < len(positional):
+            return None
+        by_name[n] = text(a, True)
+    last = max(names.index(n) for n in by_name)
+    values = list(positional)
+    for k in range(len(positional), last + 1):
+        name, default = params[k]
+        value = by_name.get(name, default)
+        if value is None:
+            return None
+        values.append(value)
+    return values

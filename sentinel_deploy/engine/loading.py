@@ -84,7 +84,7 @@ def _routes(
 ) -> list[tuple[str, str | None]]:
     """(table, row filter) pairs for this file."""
     by_name = table_from_filename(source.path)
-    if store.catalog.table(by_name) is not None or store.has(by_name):
+    if store.declared(by_name) is not None or store.has(by_name):
         return [(by_name, None)]
     type_col = source.column("Type")
     if type_col is not None and source.rows:
@@ -117,7 +117,7 @@ def _load_into(
 ) -> list[Diagnostic]:
     warnings: list[Diagnostic] = []
     if not store.has(table):
-        if store.catalog.table(table) is not None:
+        if store.declared(table) is not None:
             store.create_from_catalog(table)
         else:
             store.create(table, [_guess_column(c.name, c.duckdb_type) for c in source.columns])
@@ -143,7 +143,7 @@ def _load_into(
                 source.path,
             ))
         expr, src = from_typed(quote_ident(col.raw), col.duckdb_type, target.type, MACRO_SCHEMA)
-        if target.name == "Type" and target.type == "string":
+        if target.name == "Type" and target.type == "string" and table not in store.backing:
             expr = f"COALESCE(NULLIF({expr}, ''), {quote_literal(table)})"
         targets.append(_Target(col.raw, target, expr, failed(expr, src)))
     if unknown:

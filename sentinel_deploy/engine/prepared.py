@@ -21,6 +21,8 @@ from sentinel_deploy.engine.compat import rewrite
 from sentinel_deploy.engine.convert import quote_ident
 from sentinel_deploy.engine.errors import to_query_failed
 from sentinel_deploy.engine.results import fetch_result
+from sentinel_deploy.engine.shapes import rewrite_shapes
+from sentinel_deploy.engine.standins import point_at_backing
 from sentinel_deploy.engine.tables import TIME_COLUMN, WINDOW_SCHEMA
 from sentinel_deploy.objects.query_result import QueryFailed, QueryResult
 
@@ -75,14 +77,19 @@ class PreparedQuery:
     def __init__(self, workspace: LocalWorkspace, query: str) -> None:
         self.workspace = workspace
         self.query = query
-        compat = rewrite(query)
-        #: Deprecated aliases rewritten before translation ("makeset -> make_set").
-        self.rewrites = compat.applied
+        compat = rewrite(query, workspace.signatures())
+        self._compat = compat
+        #: Every rewrite applied before translation ("makeset -> make_set"); see
+        #: compat.py and shapes.py. Shape rewrites are redone on recompile.
+        self.rewrites = list(compat.applied)
         self.kql = compat.text
         self._compile()
 
     def _compile(self) -> None:
         ws = self.workspace
+        # Needs the input columns of an operator, which loading data can change.
+        self.kql, shaped = rewrite_shapes(self._compat.text, ws.columns_of)
+        self.rewrites = [*self._compat.applied, *shaped]
         try:
             result = ws.translate(self.kql)
         except Exception as exc:
@@ -92,7 +99,7 @@ class PreparedQuery:
                 "BadArgumentError",
                 f"query parameters without a value: {', '.join(result.unbound)}",
             )
-        self.sql = str(result)
+        self.sql = point_at_backing(str(result), WINDOW_SCHEMA)
         self.params: dict[str, Any] = dict(result.parameters)
         pinned = self.params.get(CLOCK_SLOT)
         # A `set query_now = ...` in the text pins the clock itself; keep it.

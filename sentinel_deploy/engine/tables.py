@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from duckdb import DuckDBPyConnection
 
-from sentinel_deploy.catalog.model import Catalog, Column
+from sentinel_deploy.catalog.model import Catalog, Column, TableSchema
+from sentinel_deploy.engine import standins
 from sentinel_deploy.engine.convert import quote_ident, quote_literal
 from sentinel_deploy.engine.types import duckdb_type, normalize_kql_type
 
@@ -24,6 +25,8 @@ class TableStore:
         self.con = con
         self.catalog = catalog
         self.columns: dict[str, list[Column]] = {}
+        #: Backing tables of workspace-function stand-ins (see standins.py).
+        self.backing: dict[str, TableSchema] = standins.backing_shapes(catalog)
         self.version = 0  # bumped on any shape change, so prepared queries can tell
         self._schema: dict[str, list[str]] | None = None
         self._schema_version = -1
@@ -43,8 +46,12 @@ class TableStore:
         self.columns[table] = unique
         self._refresh_view(table)
 
+    def declared(self, table: str) -> TableSchema | None:
+        """The shape the catalog gives *table*: a table, or a function stand-in's backing."""
+        return self.catalog.table(table) or self.backing.get(table)
+
     def create_from_catalog(self, table: str) -> None:
-        schema = self.catalog.table(table)
+        schema = self.declared(table)
         if schema is not None:
             self.create(table, list(schema.columns))
 
@@ -72,7 +79,7 @@ class TableStore:
         creating each with its view costs about 2 ms, which every CLI run
         would pay for tables its queries never read.
         """
-        if table not in self.columns and self.catalog.table(table) is not None:
+        if table not in self.columns and self.declared(table) is not None:
             self.create_from_catalog(table)
 
     def schema_for_translation(self) -> dict[str, list[str]]:
@@ -86,7 +93,7 @@ class TableStore:
         if self._schema is not None and self._schema_version == self.version:
             return self._schema
         out: dict[str, list[str]] = {}
-        for name, schema in self.catalog.tables.items():
+        for name, schema in [*self.catalog.tables.items(), *self.backing.items()]:
             if name not in self.columns:
                 names = _dedupe([c.name for c in schema.columns])
                 out[name] = names
@@ -95,12 +102,19 @@ class TableStore:
             names = [c.name for c in cols]
             out[table] = names
             out[f"{WINDOW_SCHEMA}.{table}"] = names
+        for name in self.backing:
+            # A stand-in's body reads its placeholder, which has the backing columns.
+            names = out[name]
+            out[standins.placeholder(name)] = names
+            out[f"{WINDOW_SCHEMA}.{standins.placeholder(name)}"] = names
         self._schema, self._schema_version = out, self.version
         return out
 
     def _column_ddl(self, table: str, col: Column) -> str:
         ddl = f"{quote_ident(col.name)} {duckdb_type(col.type)}"
-        if col.name == "Type" and col.type == "string":
+        if col.name == "Type" and col.type == "string" and table not in self.backing:
+            # A stand-in's rows come from whichever tables the parser reads,
+            # so no one table name is the right default there.
             # Every Log Analytics row carries its table's name in Type; data
             # files often omit it (the SecurityEvent sample does for 2 rows).
             return f"{ddl} DEFAULT {quote_literal(table)}"

@@ -21,11 +21,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import duckdb_kql
-from duckdb_kql.stored_functions import ResolvedFunctions, parse_functions
+from duckdb_kql.stored_functions import ResolvedFunctions, StoredFunction, parse_functions
 
 from sentinel_deploy.catalog.model import Catalog, FunctionSchema
-from sentinel_deploy.engine import loading, watchlists
+from sentinel_deploy.engine import loading, standins, watchlists
 from sentinel_deploy.engine.convert import macros_sql, quote_ident
 from sentinel_deploy.engine.prepared import PreparedQuery, Timespan, translate
 from sentinel_deploy.engine.tables import WINDOW_SCHEMA, TableStore
@@ -51,7 +52,8 @@ class LocalWorkspace:
         self.translations = 0  # how many times KQL was translated; see prepare()
         self.function_warnings: list[Diagnostic] = []
         self._functions: ResolvedFunctions | None = None
-        self._functions_version = -1
+        self._functions_key: tuple[tuple[str, str, int], ...] = ()
+        self._catalog_functions: dict[str, StoredFunction] | None = None
 
     # -- data -------------------------------------------------------------
 
@@ -140,6 +142,20 @@ class LocalWorkspace:
         self.translations += 1
         return translate(kql, self.store.schema_for_translation(), self.functions())
 
+    def columns_of(self, kql: str) -> list[str] | None:
+        """Output columns of *kql* as the local tables stand, or None if it does not bind.
+
+        Not counted in `translations`: it serves a rewrite of the query
+        being prepared, not a translation of it.
+        """
+        try:
+            result = translate(kql, self.store.schema_for_translation(), self.functions())
+            sql = standins.point_at_backing(str(result), WINDOW_SCHEMA)
+            self.materialize(sql)
+            return list(self.con.sql(sql, params=dict(result.parameters) or None).columns)
+        except (duckdb_kql.KqlError, duckdb.Error, ValueError):
+            return None
+
     def materialize(self, sql: str) -> None:
         """Create the catalog tables *sql* reads that have not been created yet."""
         for found in _WINDOW_REF.finditer(sql):
@@ -156,29 +172,48 @@ class LocalWorkspace:
         self.con.execute("SET VARIABLE sd_end = CAST($1 AS TIMESTAMP)", [window[1]])
 
     def functions(self) -> ResolvedFunctions | None:
-        """Stored functions: `_GetWatchlist` plus the catalog's functions with a KQL body."""
-        if self._functions is not None and self._functions_version == self.store.version:
+        """Stored functions: `_GetWatchlist`, the catalog's functions with a KQL
+        body, and a stand-in for each one without (see standins.py)."""
+        key = tuple((w.alias, w.table, len(w.columns)) for w in self.watchlists)
+        if self._functions is not None and self._functions_key == key:
             return self._functions
-        definitions = [watchlists.definition(self.watchlists, self.catalog)]
-        warnings: list[Diagnostic] = []
-        for fn in self.catalog.functions.values():
-            if fn.body is None or fn.name == watchlists.FUNCTION:
-                continue
-            text = _definition(fn)
+        if self._catalog_functions is None:
+            # Parsed once: the catalog does not change under a workspace, and
+            # each parse is an ANTLR run.
+            self._catalog_functions = self._parse_catalog_functions()
+        getter = parse_functions([watchlists.definition(self.watchlists, self.catalog)])
+        assert getter is not None
+        self._functions = {None: {**self._catalog_functions, **getter[None]}}
+        self._functions_key = key
+        return self._functions
+
+    def signatures(self) -> dict[str, list[tuple[str, str | None]]]:
+        """Declared parameters of the catalog's functions, for named-argument calls."""
+        return {
+            fn.name: [(p.name, p.default) for p in fn.parameters]
+            for fn in self.catalog.functions.values() if fn.parameters
+        }
+
+    def _parse_catalog_functions(self) -> dict[str, StoredFunction]:
+        candidates = [(fn, _definition(fn)) for fn in self.catalog.functions.values()
+                      if fn.body is not None and fn.name != watchlists.FUNCTION]
+        candidates += [(fn, standins.definition(fn))
+                       for fn in standins.standin_functions(self.catalog)]
+        parsed: dict[str, StoredFunction] = {}
+        self.function_warnings = []
+        for fn, text in candidates:
             try:
-                parse_functions([text])
+                one = parse_functions([text])
             except (ValueError, duckdb_kql.KqlError) as exc:
-                warnings.append(Diagnostic(
+                self.function_warnings.append(Diagnostic(
                     code="LOCAL_FUNCTION_SKIPPED",
                     message=f"function {fn.name} cannot run locally: {exc}",
                     severity=Severity.WARNING,
                 ))
                 continue
-            definitions.append(text)
-        self._functions = parse_functions(definitions)
-        self._functions_version = self.store.version
-        self.function_warnings = warnings
-        return self._functions
+            assert one is not None
+            parsed.update(one[None])
+        return parsed
 
 
 def _definition(fn: FunctionSchema) -> str:
