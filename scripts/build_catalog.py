@@ -98,6 +98,24 @@ DEFAULT_BY_TYPE = {
 # TimeGenerated must resolve.
 IMPLICIT_COLUMNS = (Column("TimeGenerated", "datetime"), Column("Type", "string"))
 
+# The other standard columns of "Standard columns in Azure Monitor Logs"
+# (learn.microsoft.com/azure/azure-monitor/logs/log-standard-columns). Most are
+# hidden: not in the schema view nor in the exported schemas this catalog is
+# built from, yet queryable on every workspace table (rules use `_ResourceId`
+# on AzureActivity, SecurityEvent, W3CIISLog...). SourceSystem is not among
+# them: many tables have it, not all, so it stays per table. A table that
+# declares one of these keeps its own declaration (TenantId is a guid in some).
+STANDARD_COLUMNS = (
+    Column("TenantId", "string"),
+    Column("_TimeReceived", "datetime"),
+    Column("_ItemId", "string"),
+    Column("_ResourceId", "string"),
+    Column("_SubscriptionId", "string"),
+    Column("_IsBillable", "string"),
+    Column("_BilledSize", "real"),
+)
+CUSTOM_LOG_SOURCE = Column("SourceSystem", "string")
+
 # Declared here, not read: the raw file is a stub (`watchlist` parameter, columns
 # `name`, `SearchKey`). Columns of a particular watchlist come from the user's
 # schemas (see docs/catalog.md) and follow these.
@@ -245,7 +263,13 @@ def _with_implicit_columns(columns: tuple[Column, ...], rel: str,
                 f"{rel}: column {column.name!r} typed {want.type}, not {column.type}")
             column = want
         fixed.append(column)
-    return (*fixed, *implicit.values())
+    declared = {c.name for c in fixed}
+    standard = tuple(c for c in STANDARD_COLUMNS if c.name not in declared)
+    if rel.startswith("custom-tables") and CUSTOM_LOG_SOURCE.name not in declared:
+        # Classic custom logs (HTTP Data Collector API, agent) set SourceSystem
+        # ("RestAPI", "OpsManager"); the fixtures, made from sample rows, omit it.
+        standard += (CUSTOM_LOG_SOURCE,)
+    return (*fixed, *implicit.values(), *standard)
 
 
 def build(raw: Path) -> tuple[dict[str, Any], Catalog]:
@@ -291,6 +315,10 @@ def build(raw: Path) -> tuple[dict[str, Any], Catalog]:
         "counts": {"tables": len(catalog.tables), "functions": len(catalog.functions)},
         "implicit_columns": "TimeGenerated:datetime and Type:string appended to tables "
                             "whose raw schema lacks them (and retyped where it mistypes them)",
+        "standard_columns": "appended to every table that does not declare them: "
+                            + ", ".join(f"{c.name}:{c.type}" for c in STANDARD_COLUMNS)
+                            + " (Log Analytics standard columns, mostly hidden); SourceSystem:"
+                            "string to custom-tables-2022/ tables lacking it (classic custom logs)",
         "parameter_defaults": "optional parameters get ASIM's no-filter default for their "
                               "type; required ones none",
         "corrections": sorted(report.corrections),

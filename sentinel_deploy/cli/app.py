@@ -63,20 +63,26 @@ def validate(paths: Paths = None, env: Env = None, config: ConfigFile = None,
              offline: Annotated[bool, typer.Option(
                  "--offline", help="Never fetch Microsoft's KQL parser; use what is cached "
                                    "or fall back to syntax-only checks.")] = False,
+             no_cache: Annotated[bool, typer.Option(
+                 "--no-cache", help="Re-analyse every query instead of reusing the analyses "
+                                    "of unchanged queries from earlier runs.")] = False,
              ) -> None:
     """Check rules against the Sentinel API's limits and their KQL against table schemas."""
     from sentinel_deploy.actions.validate import validate as do_validate
     from sentinel_deploy.output import make_reporter
+    from sentinel_deploy.validation.query_checks import kql_catalog
     from sentinel_deploy.validation.rule_checks import check_catalog
 
     if output not in ("human", "json", "sarif"):
         raise typer.BadParameter("choose human, json or sarif", param_hint="--output")
     session = _session(env, config)
-    result = do_validate(session, paths or [], kusto_js=kusto_js, fetch=not offline)
+    result = do_validate(session, paths or [], kusto_js=kusto_js, fetch=not offline,
+                         cache=not no_cache)
     for note in result.notes:
         out.note(note)
+    codes = {**check_catalog(), **kql_catalog()}
     reporter = make_reporter(output, root=session.config.root, rule_descriptions={
-        code: title for code, (_, title) in check_catalog().items()})
+        code: title for code, (_, title) in codes.items()})
     reporter.report(result.diagnostics, result.files, sys.stdout)
     if result.failed(strict=strict):
         raise typer.Exit(EXIT_FINDINGS)

@@ -73,10 +73,19 @@ def test_every_raw_shape_is_read(build_catalog, tmp_path):
                                               {"Name": "Size", "Type": "string"}]}),
     })
     header, catalog = build_catalog.build(raw)
-    assert catalog.table("TableA").column_types() == {
-        "TenantId": "guid", "TimeGenerated": "datetime", "Type": "string"}
+    standard = [c.name for c in build_catalog.STANDARD_COLUMNS]
+    table_a = catalog.table("TableA").column_types()
+    # A table's own declaration wins over the standard column (TenantId is a guid here).
+    assert table_a["TenantId"] == "guid"
+    assert table_a == {"TenantId": "guid", "TimeGenerated": "datetime", "Type": "string",
+                       **{c.name: c.type for c in build_catalog.STANDARD_COLUMNS
+                          if c.name != "TenantId"}}
     assert catalog.table("TableB").source == "current/TableB.json"
-    assert [c.name for c in catalog.table("TableB").columns] == ["Size", "TimeGenerated", "Type"]
+    assert [c.name for c in catalog.table("TableB").columns] == [
+        "Size", "TimeGenerated", "Type", *standard]
+    # Classic custom logs carry SourceSystem; built-in tables get it only if declared.
+    assert "SourceSystem" in catalog.table("C_CL").column_types()
+    assert "SourceSystem" not in table_a
     assert catalog.table("C_CL").column_types()["TimeGenerated"] == "datetime"
     x = catalog.function("_Im_X")
     assert [(p.name, p.type, p.default) for p in x.parameters] == [
