@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -214,7 +215,32 @@ def _duration_option(value: str | None, option: str):
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        _exit_past_v8(done)
+        raise
+
+
+def _exit_past_v8(done: SystemExit) -> None:
+    """Leave without interpreter teardown once V8 (Kusto.Language) has run here.
+
+    A newcomer saw `validate --output json` finish its output and then hang at
+    exit, intermittently: V8's platform threads and the interpreter's
+    finalization do not always agree. Everything we owe the user is written by
+    now (reports, the analysis cache), so after flushing we end the process
+    directly with the same exit code.
+    """
+    from sentinel_deploy.validation.kql.kusto_bridge import loaded_runtime_dir
+
+    if loaded_runtime_dir() is None:
+        return
+    code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    if done.code is not None and not isinstance(done.code, int):
+        print(done.code, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
