@@ -144,7 +144,7 @@ def backtest_report(report: BacktestReport, limit: int) -> None:
     top = report.top_runs()
     if top:
         table = Table(title="runs with the most results", title_justify="left")
-        for column in ("run at", "results", "alerts", ""):
+        for column in ("run at", "results", "alerts", "note"):
             table.add_column(column, justify="right" if column in ("results", "alerts")
                              else "left")
         for r in top:
