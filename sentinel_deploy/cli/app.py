@@ -202,6 +202,42 @@ def backtest(rule: Annotated[Path, typer.Argument(help="The rule file to replay.
         out.info(f"chart written to {png}")
 
 
+@app.command()
+@friendly_errors
+def catalog(names: Annotated[list[str] | None, typer.Argument(
+                help="Table, function or watchlist names (case-sensitive, as in KQL).",
+                show_default=False)] = None,
+            env: Env = None, config: ConfigFile = None,
+            output: OutputFormat = "human") -> None:
+    """Show the columns the offline checks and the local engine know for tables and functions."""
+    from sentinel_deploy.actions.catalog import lookup
+    from sentinel_deploy.cli import catalog_view
+
+    if output not in ("human", "json"):
+        raise typer.BadParameter("choose human or json", param_hint="--output")
+    result = lookup(_session(env, config), names or [])
+    if output == "json":
+        print(json.dumps(_catalog_json(result), indent=2))
+    elif names:
+        catalog_view.show(result)
+    else:
+        catalog_view.summary(result)
+    if result.missing:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _catalog_json(result) -> dict:
+    return {
+        "counts": result.counts,
+        "found": [{"name": e.name, "kind": e.kind, "source": e.source,
+                   "parameters": [{"name": p.name, "type": p.type, "default": p.default}
+                                  for p in e.parameters],
+                   "columns": [{"name": c.name, "type": c.type} for c in e.columns]}
+                  for e in result.found],
+        "missing": result.missing,
+    }
+
+
 def _duration_option(value: str | None, option: str):
     from sentinel_deploy.objects.diagnostics import UserError
     from sentinel_deploy.objects.durations import DurationError, parse_duration
