@@ -132,11 +132,14 @@ def query(rule: Annotated[Path, typer.Argument(help="The rule file whose query t
     session = _session(env, config)
     span = _duration_option(window, "--window")
     with open_workspace(session) as workspace:
-        result, used = run_rule_query(session, rule, workspace, span)
+        run = run_rule_query(session, rule, workspace, span)
+    for note in run.notes:
+        out.note(note)
     if output == "json":
-        sys.stdout.write(json.dumps(result.as_dicts()[:limit], default=str, indent=2) + "\n")
+        sys.stdout.write(json.dumps(run.result.as_dicts()[:limit], default=str, indent=2)
+                         + "\n")
     else:
-        out.query_table(result, used, limit)
+        out.query_table(run.result, run.window, limit)
 
 
 @app.command()

@@ -79,14 +79,37 @@ def deploy_report(report: DeployReport) -> None:
 def query_table(result: QueryResult, window: timedelta, limit: int) -> None:
     from sentinel_deploy.objects.durations import to_kql
 
-    table = Table(title=f"{len(result.rows)} row(s) over the last {to_kql(window)}")
-    for column in result.columns:
-        table.add_column(f"{column.name}\n[dim]{column.type}[/]", overflow="fold")
-    for row in result.rows[:limit]:
-        table.add_row(*(escape(_cell(v)) for v in row))
-    stdout.print(table)
+    title = f"{len(result.rows)} row(s) over the last {to_kql(window)}"
+    rows = [[_cell(v) for v in row] for row in result.rows[:limit]]
+    if _table_width(result, rows) <= stdout.width:
+        table = Table(title=title)
+        for column in result.columns:
+            table.add_column(f"{column.name}\n[dim]{column.type}[/]", overflow="fold")
+        for row in rows:
+            table.add_row(*(escape(cell) for cell in row))
+        stdout.print(table)
+    else:
+        _records(title, result, rows)
     if len(result.rows) > limit:
         stdout.print(f"… {len(result.rows) - limit} more row(s); raise --limit to see them")
+
+
+def _table_width(result: QueryResult, rows: list[list[str]]) -> int:
+    """Width of the table if no cell wrapped: borders, padding, the widest cell per column."""
+    widths = [max([len(c.name), len(c.type), *(len(r[i]) for r in rows)])
+              for i, c in enumerate(result.columns)]
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def _records(title: str, result: QueryResult, rows: list[list[str]]) -> None:
+    # Too wide for the terminal: a table would fold every cell into a column of
+    # two letters. One block per row, one line per column, reads at any width.
+    stdout.print(f"[bold]{escape(title)}[/]")
+    pad = max((len(c.name) for c in result.columns), default=0)
+    for n, row in enumerate(rows, 1):
+        stdout.print(f"[dim]── row {n} ──[/]")
+        for column, cell in zip(result.columns, row, strict=True):
+            stdout.print(f"  [cyan]{escape(column.name.ljust(pad))}[/]  {escape(cell)}")
 
 
 def _cell(value: Any) -> str:

@@ -77,7 +77,14 @@ def load_rules(paths: Iterable[Path], variables: Mapping[str, Any] | None = None
 
 
 def load_rule_file(file: Path, variables: Mapping[str, Any] | None = None,
-                   templates_dir: Path | None = None) -> RuleDocument:
+                   templates_dir: Path | None = None, *,
+                   schedule: Mapping[str, Any] | None = None) -> RuleDocument:
+    """Read, render and model one rule file; problems become the document's diagnostics.
+
+    `schedule` overrides the rule's own schedule variables seen by its query
+    (`query_period`, ...): `query --window 7d` renders `ago({{ query_period }})`
+    as `ago(7d)`, so the query looks as far back as the user asked.
+    """
     doc = RuleDocument(file=file)
     try:
         doc.text = decode_source(file.read_bytes(), file)
@@ -95,7 +102,8 @@ def load_rule_file(file: Path, variables: Mapping[str, Any] | None = None,
             "SD002", "a rule file must be a YAML mapping (id: ..., name: ..., query: ...)",
             file=file, line=1))
         return doc
-    doc.data = _render_fields(doc, data, dict(variables or {}), templates_dir)
+    doc.data = _render_fields(doc, data, dict(variables or {}), templates_dir,
+                              dict(schedule or {}))
     if any(d.is_error for d in doc.diagnostics):
         return doc
     try:
@@ -110,7 +118,8 @@ def load_rule_file(file: Path, variables: Mapping[str, Any] | None = None,
 
 
 def _render_fields(doc: RuleDocument, data: dict[str, Any], variables: dict[str, Any],
-                   templates_dir: Path | None) -> dict[str, Any]:
+                   templates_dir: Path | None,
+                   schedule: dict[str, Any] | None = None) -> dict[str, Any]:
     context: dict[str, Any] = {**variables, "vars": variables}
     rendered: dict[str, Any] = {}
     for key, value in data.items():
@@ -125,6 +134,7 @@ def _render_fields(doc: RuleDocument, data: dict[str, Any], variables: dict[str,
         except DurationError:
             context[name] = None  # reported by the model with its line
     context["trigger_threshold"] = rendered.get("triggerThreshold")
+    context.update({k: v for k, v in (schedule or {}).items() if k in _SCHEDULE_FIELDS})
     if isinstance(data.get("query"), str):
         rendered["query"] = _render_string(doc, "query", data["query"], context,
                                            templates_dir, kql=True)
