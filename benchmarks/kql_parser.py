@@ -17,7 +17,8 @@ from sentinel_deploy.catalog.model import Catalog
 from sentinel_deploy.validation.kql import KustoAnalyzer, KustoJs, ensure_kusto_js
 from sentinel_deploy.validation.kql.kusto_bridge import runtime
 
-DEFAULT_CORPUS = Path("/work/shared/corpus/azure-sentinel-2022-08")
+DEFAULT_CORPUS = (Path(__file__).resolve().parents[2] / "shared" / "corpus"
+                  / "azure-sentinel-2022-08")
 
 
 def corpus_queries(root: Path) -> list[str]:

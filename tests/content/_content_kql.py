@@ -33,7 +33,7 @@ _DUCK = {
     "guid": "VARCHAR", "dynamic": "JSON",
 }
 
-# The seed's query exactly as published (/work/shared/seed/000_186620c61e349e53.txt).
+# The seed's query exactly as published (../shared/seed/000_186620c61e349e53.txt).
 SEED_QUERY = (Path(__file__).parent / "seed_T1564.013.kql").read_text(encoding="utf-8")
 
 
