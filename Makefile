@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/sentinel-deploy render --out .sentinel-deploy/rendered
 	$(BIN)/sentinel-deploy validate
 	$(BIN)/sentinel-deploy test
 	$(BIN)/sentinel-deploy deploy --env local
