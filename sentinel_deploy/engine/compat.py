@@ -51,6 +51,9 @@ with `let` is left as written.
 declared columns: a documented **stand-in**, not an equivalent, since a local
 run has no network to read the files (see externaldata.py).
 
+`table("T")` and let-functions that only pass their string parameter to
+table() are resolved by name and inlined at each call (see table_calls.py).
+
 `argmax`/`argmin` are not rewritten: the legacy forms name their output
 columns differently, so the rename would change the result's schema.
 
@@ -67,6 +70,7 @@ from dataclasses import dataclass
 
 from sentinel_deploy.engine.externaldata import empty_externaldata
 from sentinel_deploy.engine.lexing import Token, call_shape, next_code, prev_code, tokenize
+from sentinel_deploy.engine.table_calls import rewrite_table_calls
 
 ALIASES: dict[str, str] = {
     "makeset": "make_set",
@@ -109,8 +113,9 @@ Signatures = Mapping[str, Sequence[tuple[str, str | None]]]
 
 
 def rewrite(text: str, signatures: Signatures | None = None) -> Rewrite:
+    # First, so the inlined bodies get every later rewrite too.
+    text, applied = rewrite_table_calls(text)
     tokens = tokenize(text)
-    applied: list[str] = []
     empty_externaldata(tokens, applied)
     if signatures:
         _positional_calls(tokens, signatures, applied)
