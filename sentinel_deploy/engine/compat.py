@@ -54,6 +54,10 @@ run has no network to read the files (see externaldata.py).
 `table("T")` and let-functions that only pass their string parameter to
 table() are resolved by name and inlined at each call (see table_calls.py).
 
+`x in (L)`, where L is a `let` ending in `summarize make_list(...)`, becomes
+`x in (toscalar(L))`: Kusto flattens the one-row list into its elements, and
+duckdb-kql does so only for a scalar list (see in_lists.py).
+
 `argmax`/`argmin` are not rewritten: the legacy forms name their output
 columns differently, so the rename would change the result's schema.
 
@@ -69,6 +73,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sentinel_deploy.engine.externaldata import empty_externaldata
+from sentinel_deploy.engine.in_lists import scalar_list_operands
 from sentinel_deploy.engine.lexing import Token, call_shape, next_code, prev_code, tokenize
 from sentinel_deploy.engine.table_calls import rewrite_table_calls
 
@@ -117,6 +122,8 @@ def rewrite(text: str, signatures: Signatures | None = None) -> Rewrite:
     text, applied = rewrite_table_calls(text)
     tokens = tokenize(text)
     empty_externaldata(tokens, applied)
+    # Before the alias renames, which rewrite `makelist(x)`'s closing bracket.
+    scalar_list_operands(tokens, applied)
     if signatures:
         _positional_calls(tokens, signatures, applied)
     for i, tok in enumerate(tokens):
