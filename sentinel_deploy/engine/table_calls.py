@@ -18,7 +18,8 @@ is passed to table(), called with a literal. Two rewrites follow:
   body only as `table(p)`; the body has no `let` of its own and no top-level
   `;`; every later call of F has exactly one plain string literal argument;
   and no name the body uses is re-bound by a `let` between F's definition
-  and its calls (F's body binds names where F is defined). A let-function is
+  and its calls, nor declared there as a parameter (F's body binds names
+  where F is defined). A let-function is
   substituted at its call site in Kusto as well, so nothing else changes.
 * `table("T")` with one plain string literal becomes the name `T` (bracketed
   where it is not a plain identifier): the name resolves to the table, or to
@@ -80,7 +81,9 @@ def _inline_one(tokens: list[Token]) -> tuple[str, int] | None:
         calls = _calls(tokens, name, end)
         if not calls:
             continue
-        rebound = _let_names(tokens[end:])
+        # Names a later `let` or a later function's parameter (`name:type`)
+        # binds would capture the body's use of them once inlined there.
+        rebound = _let_names(tokens[end:]) | _declared_names(tokens[end:])
         used = {t.text for t in body if t.kind == "ident"}
         if rebound & used:
             continue
@@ -201,3 +204,9 @@ def _let_names(tokens: list[Token]) -> set[str]:
             if j is not None and tokens[j].kind == "ident":
                 names.add(tokens[j].text)
     return names
+
+
+def _declared_names(tokens: list[Token]) -> set[str]:
+    """Names declared as `name:type` (parameters, datatable columns)."""
+    return {tok.text for i, tok in enumerate(tokens) if tok.kind == "ident"
+            and (j := next_code(tokens, i)) is not None and tokens[j].text == ":"}

@@ -51,3 +51,9 @@ def test_inlined_function_runs(ws: LocalWorkspace) -> None:
         FUNC + 'let A = f("Events");\nunion isfuzzy=true A, f("Events") | project Computer')
     assert prepared.rewrites.count(INLINED) == 2
     assert prepared.run(NOW).rows == [("a",), ("a",)]
+
+
+def test_function_is_left_when_a_later_parameter_could_capture_a_name() -> None:
+    text = ("let f = (t:string) { table(t) | take n };\n"
+            "let g = (n:int) { f('Events') }; g(1)")
+    assert INLINED not in rewrite(text).applied
