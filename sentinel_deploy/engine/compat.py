@@ -58,6 +58,9 @@ table() are resolved by name and inlined at each call (see table_calls.py).
 `x in (toscalar(L))`: Kusto flattens the one-row list into its elements, and
 duckdb-kql does so only for a scalar list (see in_lists.py).
 
+`join ... on $left.A == $right.B and $left.C == $right.D` becomes the comma
+form, which Kusto documents as the same (see join_conditions.py).
+
 `argmax`/`argmin` are not rewritten: the legacy forms name their output
 columns differently, so the rename would change the result's schema.
 
@@ -74,6 +77,7 @@ from dataclasses import dataclass
 
 from sentinel_deploy.engine.externaldata import empty_externaldata
 from sentinel_deploy.engine.in_lists import scalar_list_operands
+from sentinel_deploy.engine.join_conditions import comma_join_conditions
 from sentinel_deploy.engine.lexing import Token, call_shape, next_code, prev_code, tokenize
 from sentinel_deploy.engine.table_calls import rewrite_table_calls
 
@@ -124,6 +128,7 @@ def rewrite(text: str, signatures: Signatures | None = None) -> Rewrite:
     empty_externaldata(tokens, applied)
     # Before the alias renames, which rewrite `makelist(x)`'s closing bracket.
     scalar_list_operands(tokens, applied)
+    comma_join_conditions(tokens, applied)
     if signatures:
         _positional_calls(tokens, signatures, applied)
     for i, tok in enumerate(tokens):
