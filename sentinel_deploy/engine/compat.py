@@ -33,7 +33,9 @@ on duckdb-kql: CIDR input and unparsable text behave the same way). x is
 repeated, which is safe because KQL expressions have no side effects.
 
 Parentheses around a whole statement's source are dropped where the closing
-one is followed by `|`, `;` or the end: `(union A, B) | where x` is
+one is followed by `|`, `;` or the end, and around the source of a pipeline
+that opens another parenthesized group (`join ((union A, B) | where x)`) where
+the closing one is followed by `|`: `(union A, B) | where x` is
 `union A, B | where x` because pipes associate left, and duckdb-kql 1.1.2
 refuses a parenthesized source. Parentheses anywhere else (a `let` lambda's
 parameters, `join (...)`, arithmetic) are untouched.
@@ -131,6 +133,7 @@ def rewrite(text: str, signatures: Signatures | None = None) -> Rewrite:
     comma_join_conditions(tokens, applied)
     if signatures:
         _positional_calls(tokens, signatures, applied)
+    capped: list[tuple[int, str]] = []
     for i, tok in enumerate(tokens):
         if tok.kind == "ident" and tok.text in EXPANSIONS:
             _expand(tokens, i, applied)
@@ -150,24 +153,43 @@ def rewrite(text: str, signatures: Signatures | None = None) -> Rewrite:
         if cap is not None:
             close, commas = call_shape(tokens, after)
             if close is not None and commas == 0:
-                tokens[close].text = f", {cap})"
+                capped.append((close, cap))
     _unwrap_sources(tokens, applied)
+    # Last: a `)` rewritten to `, 128)` no longer counts as a bracket, which
+    # would unbalance the bracket matching of the rewrites before this.
+    for close, cap in capped:
+        tokens[close].text = f", {cap})"
     return Rewrite("".join(t.text for t in tokens), applied)
 
 
 def _unwrap_sources(tokens: list[Token], applied: list[str]) -> None:
     for i, tok in enumerate(tokens):
-        if tok.kind != "other" or tok.text != "(" or not _starts_statement(tokens, i):
+        if tok.kind != "other" or tok.text != "(":
+            continue
+        nested = _opens_group(tokens, i)
+        if not nested and not _starts_statement(tokens, i):
             continue
         close, _ = call_shape(tokens, i)
         if close is None:
             continue
         after = next_code(tokens, close)
+        if nested and (after is None or tokens[after].text != "|"):
+            continue
         if after is not None and tokens[after].text not in ("|", ";"):
             continue
         tok.text = ""
         tokens[close].text = ""
         applied.append("(source) -> source")
+
+
+def _opens_group(tokens: list[Token], i: int) -> bool:
+    """Whether the `(` at *i* comes first inside another `(`: `join ((union A, B) | ...)`.
+
+    Followed by `|`, such a group is the source of a pipeline that starts the
+    outer group (`|` is no scalar operator in KQL), so it can be unwrapped.
+    """
+    before = prev_code(tokens, i)
+    return before is not None and tokens[before].kind == "other" and tokens[before].text == "("
 
 
 def _starts_statement(tokens: list[Token], i: int) -> bool:
