@@ -45,3 +45,15 @@ def test_membership_is_in_the_elements(ws: LocalWorkspace) -> None:
     none = ws.prepare("let known = Static | where Value > 5 | summarize make_list(Name);\n"
                       "Events | where Computer in (known) | count")
     assert none.run(NOW).rows == [(0,)]
+
+
+def test_make_set_membership_is_in_the_elements(ws: LocalWorkspace) -> None:
+    # duckdb-kql's make_set is JSON: without the rewrite x was compared with
+    # the whole list's JSON text, so nothing matched and no error said so.
+    ws.load_rows("Static", [{"Name": "a", "Value": 1}, {"Name": "b", "Value": 1}])
+    ws.load_rows("Events", [
+        {"TimeGenerated": "2024-01-01T00:00:00Z", "Computer": c} for c in ("a", "c")])
+    prepared = ws.prepare("let known = Static | summarize make_set(Name);\n"
+                          "Events | where Computer in (known) | project Computer")
+    assert prepared.rewrites == [APPLIED]
+    assert prepared.run(NOW).rows == [("a",)]
