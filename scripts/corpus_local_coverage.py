@@ -6,9 +6,10 @@ by construct so the largest gaps show first, and names each rule that cannot
 run locally with its construct.
 
 Workspace functions without a KQL body (ASIM parsers) run as local stand-ins
-that return every row of a backing table and ignore their parameters (see
-docs/local-engine.md); a query through one counts as running locally, and the
-report says how many did.
+that return every row of a backing table and ignore their parameters, and
+`externaldata` runs as an empty table with the declared columns (see
+docs/local-engine.md); a query through a stand-in counts as running locally,
+and the report says how many did.
 
     .venv/bin/python scripts/corpus_local_coverage.py [CORPUS_DIR] [--show N]
         [--workers N] [--every K] [--no-list]
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from sentinel_deploy.catalog import load_catalog  # noqa: E402
 from sentinel_deploy.engine import LocalWorkspace  # noqa: E402
 from sentinel_deploy.engine.errors import ADVICE  # noqa: E402
+from sentinel_deploy.engine.externaldata import APPLIED as EXTERNALDATA  # noqa: E402
 from sentinel_deploy.engine.standins import standin_functions  # noqa: E402
 from sentinel_deploy.objects.query_result import QueryFailed  # noqa: E402
 
@@ -125,6 +127,8 @@ def _run_one(item: tuple[int, str]) -> Outcome:
     except QueryFailed as exc:
         return Outcome(index, group(exc, _WORKER["no_body"]))
     used = [n for n in _WORKER["standins"] if re.search(rf"\b{re.escape(n)}\b", prepared.kql)]
+    if EXTERNALDATA in prepared.rewrites:
+        used.append("externaldata")
     return Outcome(index, None, list(prepared.rewrites), used)
 
 
@@ -169,6 +173,7 @@ def report(result: Coverage, corpus: Path, *, show: int, listing: bool) -> None:
     examples: dict[str, Path] = {}
     rewritten: defaultdict[str, int] = defaultdict(int)
     standin_queries = 0
+    external_queries = 0
     for outcome in result.outcomes:
         path = result.found[outcome.index][0]
         if outcome.group is not None:
@@ -178,11 +183,13 @@ def report(result: Coverage, corpus: Path, *, show: int, listing: bool) -> None:
         for applied in outcome.rewrites:
             rewritten[applied] += 1
         standin_queries += bool(outcome.standins)
+        external_queries += "externaldata" in outcome.standins
     print(f"catalog: load_catalog() with {len(catalog.tables)} tables, "
           f"{len(catalog.functions)} functions")
     print(f"ran on empty typed tables: {ok}/{total} = {result.percent:.1f}%")
-    print(f"of which through a workspace-function stand-in (ASIM parser): {standin_queries}"
-          " — the stand-in returns all its backing rows; parameters are NOT applied")
+    print(f"of which through a stand-in: {standin_queries} — an ASIM parser stand-in "
+          "returns all its backing rows (parameters are NOT applied); "
+          f"{external_queries} read externaldata, which locally is an empty table")
     print(f"compatibility rewrites in queries that ran: {sum(rewritten.values())} "
           f"({dict(rewritten)})")
     print(f"\nfailure groups ({total - ok} queries):")

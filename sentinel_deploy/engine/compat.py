@@ -33,7 +33,9 @@ on duckdb-kql: CIDR input and unparsable text behave the same way). x is
 repeated, which is safe because KQL expressions have no side effects.
 
 Parentheses around a whole statement's source are dropped where the closing
-one is followed by `|`, `;` or the end: `(union A, B) | where x` is
+one is followed by `|`, `;` or the end, and around the source of a pipeline
+that opens another parenthesized group (`join ((union A, B) | where x)`) where
+the closing one is followed by `|`: `(union A, B) | where x` is
 `union A, B | where x` because pipes associate left, and duckdb-kql 1.1.2
 refuses a parenthesized source. Parentheses anywhere else (a `let` lambda's
 parameters, `join (...)`, arithmetic) are untouched.
@@ -47,19 +49,39 @@ binds named arguments, so nothing changes. A call naming an undeclared
 parameter, skipping one without a default, or a function the query redefines
 with `let` is left as written.
 
+`externaldata(...) [...] with (...)` becomes an empty `datatable` with the
+declared columns: a documented **stand-in**, not an equivalent, since a local
+run has no network to read the files (see externaldata.py).
+
+`table("T")` and let-functions that only pass their string parameter to
+table() are resolved by name and inlined at each call (see table_calls.py).
+
+`x in (L)`, where L is a `let` ending in `summarize make_list(...)`, becomes
+`x in (toscalar(L))`: Kusto flattens the one-row list into its elements, and
+duckdb-kql does so only for a scalar list (see in_lists.py).
+
+`join ... on $left.A == $right.B and $left.C == $right.D` becomes the comma
+form, which Kusto documents as the same (see join_conditions.py).
+
 `argmax`/`argmin` are not rewritten: the legacy forms name their output
 columns differently, so the rename would change the result's schema.
 
-The rewrite is token-aware: names inside string literals (all quote forms,
-verbatim and multi-line) and `//` comments are left alone, and a name is only
-rewritten where it is called (followed by `(`) and not a member access.
+The rewrite is token-aware (lexing.py): names inside string literals (all
+quote forms, verbatim and multi-line) and `//` comments are left alone, and a
+name is only rewritten where it is called (followed by `(`) and not a member
+access.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from sentinel_deploy.engine.externaldata import empty_externaldata
+from sentinel_deploy.engine.in_lists import scalar_list_operands
+from sentinel_deploy.engine.join_conditions import comma_join_conditions
+from sentinel_deploy.engine.lexing import Token, call_shape, next_code, prev_code, tokenize
+from sentinel_deploy.engine.table_calls import rewrite_table_calls
 
 ALIASES: dict[str, str] = {
     "makeset": "make_set",
@@ -78,30 +100,6 @@ ALIASES: dict[str, str] = {
 
 #: Legacy aggregates whose default cap differs from the current function's.
 LEGACY_CAP = {"makeset": "128", "makelist": "128"}
-
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>//[^\n]*)
-    | (?P<string>```.*?```|~~~.*?~~~
-        | @'[^']*(?:''[^']*)*' | @"[^"]*(?:""[^"]*)*"
-        | '(?:[^'\\\n]|\\.)*' | "(?:[^"\\\n]|\\.)*")
-    | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
-    | (?P<space>\s+)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@dataclass(slots=True)
-class Token:
-    kind: str
-    text: str
-
-
-def tokenize(text: str) -> list[Token]:
-    return [Token(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(text)]
-
 
 @dataclass(slots=True)
 class Rewrite:
@@ -126,10 +124,16 @@ Signatures = Mapping[str, Sequence[tuple[str, str | None]]]
 
 
 def rewrite(text: str, signatures: Signatures | None = None) -> Rewrite:
+    # First, so the inlined bodies get every later rewrite too.
+    text, applied = rewrite_table_calls(text)
     tokens = tokenize(text)
-    applied: list[str] = []
+    empty_externaldata(tokens, applied)
+    # Before the alias renames, which rewrite `makelist(x)`'s closing bracket.
+    scalar_list_operands(tokens, applied)
+    comma_join_conditions(tokens, applied)
     if signatures:
         _positional_calls(tokens, signatures, applied)
+    capped: list[tuple[int, str]] = []
     for i, tok in enumerate(tokens):
         if tok.kind == "ident" and tok.text in EXPANSIONS:
             _expand(tokens, i, applied)
@@ -137,8 +141,8 @@ def rewrite(text: str, signatures: Signatures | None = None) -> Rewrite:
         new = ALIASES.get(tok.text) if tok.kind == "ident" else None
         if new is None:
             continue
-        after = _next_code(tokens, i)
-        before = _prev_code(tokens, i)
+        after = next_code(tokens, i)
+        before = prev_code(tokens, i)
         if after is None or tokens[after].text != "(":
             continue
         if before is not None and tokens[before].text == ".":
@@ -147,21 +151,30 @@ def rewrite(text: str, signatures: Signatures | None = None) -> Rewrite:
         applied.append(f"{old} -> {new}")
         cap = LEGACY_CAP.get(old)
         if cap is not None:
-            close, commas = _call_shape(tokens, after)
+            close, commas = call_shape(tokens, after)
             if close is not None and commas == 0:
-                tokens[close].text = f", {cap})"
+                capped.append((close, cap))
     _unwrap_sources(tokens, applied)
+    # Last: a `)` rewritten to `, 128)` no longer counts as a bracket, which
+    # would unbalance the bracket matching of the rewrites before this.
+    for close, cap in capped:
+        tokens[close].text = f", {cap})"
     return Rewrite("".join(t.text for t in tokens), applied)
 
 
 def _unwrap_sources(tokens: list[Token], applied: list[str]) -> None:
     for i, tok in enumerate(tokens):
-        if tok.kind != "other" or tok.text != "(" or not _starts_statement(tokens, i):
+        if tok.kind != "other" or tok.text != "(":
             continue
-        close, _ = _call_shape(tokens, i)
+        nested = _opens_group(tokens, i)
+        if not nested and not _starts_statement(tokens, i):
+            continue
+        close, _ = call_shape(tokens, i)
         if close is None:
             continue
-        after = _next_code(tokens, close)
+        after = next_code(tokens, close)
+        if nested and (after is None or tokens[after].text != "|"):
+            continue
         if after is not None and tokens[after].text not in ("|", ";"):
             continue
         tok.text = ""
@@ -169,65 +182,40 @@ def _unwrap_sources(tokens: list[Token], applied: list[str]) -> None:
         applied.append("(source) -> source")
 
 
+def _opens_group(tokens: list[Token], i: int) -> bool:
+    """Whether the `(` at *i* comes first inside another `(`: `join ((union A, B) | ...)`.
+
+    Followed by `|`, such a group is the source of a pipeline that starts the
+    outer group (`|` is no scalar operator in KQL), so it can be unwrapped.
+    """
+    before = prev_code(tokens, i)
+    return before is not None and tokens[before].kind == "other" and tokens[before].text == "("
+
+
 def _starts_statement(tokens: list[Token], i: int) -> bool:
-    before = _prev_code(tokens, i)
+    before = prev_code(tokens, i)
     if before is None or tokens[before].text == ";":
         return True
     if tokens[before].text != "=":
         return False
     # `let name = (`: the `=` of a let, not of `extend x = (...)`.
-    name = _prev_code(tokens, before)
-    let = _prev_code(tokens, name) if name is not None else None
+    name = prev_code(tokens, before)
+    let = prev_code(tokens, name) if name is not None else None
     return (
         name is not None and let is not None
         and tokens[name].kind == "ident" and tokens[let].text == "let"
     )
 
 
-def _next_code(tokens: list[Token], i: int) -> int | None:
-    for j in range(i + 1, len(tokens)):
-        if tokens[j].kind not in ("space", "comment") and tokens[j].text:
-            return j
-    return None
-
-
-def _prev_code(tokens: list[Token], i: int) -> int | None:
-    for j in range(i - 1, -1, -1):
-        if tokens[j].kind not in ("space", "comment") and tokens[j].text:
-            return j
-    return None
-
-
-def _call_shape(tokens: list[Token], open_index: int) -> tuple[int | None, int]:
-    """Index of the matching `)` and the number of top-level commas inside."""
-    depth = 0
-    commas = 0
-    for j in range(open_index, len(tokens)):
-        text = tokens[j].text
-        # A token an earlier rewrite emptied, or replaced by a whole balanced
-        # expression, is not a bracket of the original text.
-        if tokens[j].kind != "other" or len(text) != 1:
-            continue
-        if text in "([{":
-            depth += 1
-        elif text in ")]}":
-            depth -= 1
-            if depth == 0:
-                return j, commas
-        elif text == "," and depth == 1:
-            commas += 1
-    return None, commas
-
-
 def _expand(tokens: list[Token], i: int, applied: list[str]) -> None:
     """Replace a one-argument call by its definition, leaving anything else alone."""
-    after = _next_code(tokens, i)
-    before = _prev_code(tokens, i)
+    after = next_code(tokens, i)
+    before = prev_code(tokens, i)
     if after is None or tokens[after].text != "(":
         return
     if before is not None and tokens[before].text == ".":
         return
-    close, commas = _call_shape(tokens, after)
+    close, commas = call_shape(tokens, after)
     if close is None or commas != 0:
         return
     arg = "".join(t.text for t in tokens[after + 1 : close]).strip()
@@ -242,18 +230,18 @@ def _positional_calls(tokens: list[Token], signatures: Signatures, applied: list
     shadowed = {
         tokens[j].text for i, tok in enumerate(tokens)
         if tok.kind == "ident" and tok.text == "let"
-        and (j := _next_code(tokens, i) or 0) and tokens[j].kind == "ident"
+        and (j := next_code(tokens, i) or 0) and tokens[j].kind == "ident"
     }
     for i, tok in enumerate(tokens):
         if tok.kind != "ident" or tok.text not in signatures or tok.text in shadowed:
             continue
-        after = _next_code(tokens, i)
-        before = _prev_code(tokens, i)
+        after = next_code(tokens, i)
+        before = prev_code(tokens, i)
         if after is None or tokens[after].text != "(":
             continue
         if before is not None and tokens[before].text == ".":
             continue
-        close, _ = _call_shape(tokens, after)
+        close, _ = call_shape(tokens, after)
         if close is None:
             continue
         args = _split_args(tokens, after, close)
@@ -294,10 +282,10 @@ def _split_args(tokens: list[Token], open_index: int, close: int) -> list[tuple[
 
 def _named(tokens: list[Token], arg: tuple[int, int]) -> str | None:
     """The parameter name of `name = value`, else None (`==`, `=~` are comparisons)."""
-    first = _next_code(tokens, arg[0] - 1)
+    first = next_code(tokens, arg[0] - 1)
     if first is None or first >= arg[1] or tokens[first].kind != "ident":
         return None
-    eq = _next_code(tokens, first)
+    eq = next_code(tokens, first)
     if eq is None or eq >= arg[1] or tokens[eq].text != "=":
         return None
     nxt = eq + 1
@@ -312,7 +300,7 @@ def _bind(params: Sequence[tuple[str, str | None]], args: list[tuple[int, int]],
     def text(a: tuple[int, int], skip_name: bool) -> str:
         start = a[0]
         if skip_name:
-            eq = _next_code(tokens, _next_code(tokens, a[0] - 1) or 0) or 0
+            eq = next_code(tokens, next_code(tokens, a[0] - 1) or 0) or 0
             start = eq + 1
         return "".join(t.text for t in tokens[start:a[1]]).strip()
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from sentinel_deploy.engine.compat import Token, _call_shape, _next_code, tokenize
+from sentinel_deploy.engine.lexing import Token, call_shape, next_code, tokenize
 
 #: Translates and binds a query; returns its output columns, or None if it cannot.
 ColumnsOf = Callable[[str], list[str] | None]
@@ -166,12 +166,12 @@ def _if_exists(tokens: list[Token], code: list[int], columns: list[str]
     for j in code:
         if tokens[j].text != "column_ifexists":
             continue
-        opening = _next_code(tokens, j)
+        opening = next_code(tokens, j)
         if opening is None or tokens[opening].text != "(":
             continue
-        close, commas = _call_shape(tokens, opening)
-        name_at = _next_code(tokens, opening)
-        comma = _next_code(tokens, name_at) if name_at is not None else None
+        close, commas = call_shape(tokens, opening)
+        name_at = next_code(tokens, opening)
+        comma = next_code(tokens, name_at) if name_at is not None else None
         if (close is None or commas != 1 or name_at is None or comma is None
                 or tokens[name_at].kind != "string" or tokens[comma].text != ","):
             continue

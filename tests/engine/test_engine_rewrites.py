@@ -94,3 +94,17 @@ def test_column_ifexists_after_same_operator_assignment_is_left(asim_ws: LocalWo
 
     with pytest.raises(QueryFailed):
         asim_ws.prepare("Events | extend Q = 1, R = column_ifexists('Q', 0)")
+
+
+def test_source_opening_a_group_is_unwrapped() -> None:
+    text = "E | join (\n(union S, T)\n| where x) on a"
+    assert rewrite(text).text == "E | join (\nunion S, T\n| where x) on a"
+    # Not a pipeline source: a call's or a list's parentheses stay.
+    for kept in ("E | where f((a)) | count", "E | join ((S)) on a", "E | where x in ((1), 2)"):
+        assert rewrite(kept).text == kept
+
+
+def test_legacy_cap_does_not_unbalance_source_unwrapping() -> None:
+    # makeset's `)` becomes `, 128)`; the group around the union is still found.
+    text = "(union (T | summarize s = makeset(a)), S)\n| count"
+    assert rewrite(text).text == "union (T | summarize s = make_set(a, 128)), S\n| count"
