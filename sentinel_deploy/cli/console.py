@@ -44,7 +44,7 @@ def diagnostics(items: Iterable[Diagnostic]) -> None:
 
 _OUTCOME_STYLE = {
     "enabled": "green", "unchanged": "dim", "deployed disabled": "cyan",
-    "held disabled": "bold red", "failed": "bold red",
+    "held disabled": "bold red", "held (old version enabled)": "bold red", "failed": "bold red",
     "would create": "cyan", "would update": "cyan",
 }
 

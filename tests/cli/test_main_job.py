@@ -192,3 +192,39 @@ def test_bad_window(project: Path, window: str) -> None:
     result = invoke("query", str(RULE), "--window", window)
     assert result.exit_code == 2
     assert "--window" in result.output
+
+
+def _extra_rule(project: Path, name: str, rule_guid: str, query: str) -> None:
+    (project / "analytics" / f"{name}.yaml").write_text(f"""
+id: {rule_guid}
+name: {name}
+description: test
+severity: Low
+queryFrequency: 1h
+queryPeriod: 1h
+triggerOperator: gt
+triggerThreshold: 0
+tactics: [Discovery]
+relevantTechniques: [T1082]
+query: |
+{"".join(f"  {line}{chr(10)}" for line in query.splitlines())}entityMappings:
+  - entityType: Host
+    fieldMappings:
+      - identifier: HostName
+        columnName: Computer
+""", encoding="utf-8")
+
+
+def test_failing_update_keeps_the_enabled_version(project: Path) -> None:
+    assert invoke("deploy").exit_code == 0
+    before = stored_rules(project)[rule_id(project)]
+    text = (project / RULE).read_text(encoding="utf-8").replace("severity: High",
+                                                                 "severity: Medium")
+    (project / RULE).write_text(text + "sentinelDeploy:\n  maxResults: 2\n", encoding="utf-8")
+    result = invoke("deploy")
+    assert result.exit_code == 1, result.output
+    flat = " ".join(result.output.split())
+    assert "held: update not applied, old version still enabled" in flat
+    assert "exceeds the limit of 2" in flat
+    assert stored_rules(project)[rule_id(project)] == before
+
