@@ -72,6 +72,10 @@ class RuleReport:
                                 Outcome.FAILED) or (
             self.check is not None and not self.check.passed)
 
+    @property
+    def warnings(self) -> list[str]:
+        return self.check.warnings if self.check is not None else []
+
 
 @dataclass
 class DeployReport:

@@ -228,3 +228,17 @@ def test_failing_update_keeps_the_enabled_version(project: Path) -> None:
     assert "exceeds the limit of 2" in flat
     assert stored_rules(project)[rule_id(project)] == before
 
+
+def test_check_on_empty_tables_warns_and_names_them(project: Path) -> None:
+    _extra_rule(project, "empty_syslog", "5b1f3c44-8a0e-4d5e-9b7a-3c2d1e0f9a88",
+                'Syslog\n| where ProcessName == "sudo"\n| project TimeGenerated, Computer')
+    _extra_rule(project, "quiet_on_data", "6c2a4d55-9b1f-4e6f-8c8b-4d3e2f1a0b99",
+                'DeviceProcessEvents\n| where FileName == "no-such-binary"\n'
+                "| project TimeGenerated, Computer = DeviceName")
+    result = invoke("deploy")
+    assert result.exit_code == 0, result.output  # a warning, not a failure
+    warnings = [" ".join(line.split()) for line in result.output.splitlines()
+                if line.startswith("warning:")]
+    assert len(warnings) == 1, result.output  # the query over real rows finding none is fine
+    assert "empty_syslog" in warnings[0] and "(Syslog held no rows over 1h)" in warnings[0]
+    assert "proved only that the query runs" in warnings[0]
