@@ -242,3 +242,26 @@ def test_check_on_empty_tables_warns_and_names_them(project: Path) -> None:
     assert len(warnings) == 1, result.output  # the query over real rows finding none is fine
     assert "empty_syslog" in warnings[0] and "(Syslog held no rows over 1h)" in warnings[0]
     assert "proved only that the query runs" in warnings[0]
+
+
+def test_render_skips_invalid_rules_and_prints_their_diagnostics(project: Path,
+                                                                 tmp_path: Path) -> None:
+    # Loads fine, but the API would refuse it: severity and trigger operator out of range.
+    _extra_rule(project, "refused", "8e3b5f66-0c2a-4f70-9d9c-5e4f3a2b1c00",
+                "DeviceProcessEvents\n| project TimeGenerated, Computer = DeviceName")
+    path = project / "analytics" / "refused.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("severity: Low",
+                                                             "severity: Critical"),
+                    encoding="utf-8")
+    result = invoke("render")
+    assert result.exit_code == 1
+    # Same shape as `validate`: file, then "  file:line: error SDxxx [field]: message".
+    assert "refused.yaml:5" in result.stderr and "error SD1" in result.stderr
+    assert "[severity]" in result.stderr
+    bodies = json.loads(result.stdout)
+    assert [b["id"] for b in bodies] == [rule_id(project)]  # the valid rule still rendered
+
+    out = tmp_path / "out"
+    result = invoke("render", "--out", str(out))
+    assert result.exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == [f"{rule_id(project)}.json"]
