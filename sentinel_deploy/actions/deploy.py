@@ -1,9 +1,17 @@
-"""`deploy`: rules that differ go to the workspace disabled, get checked, and only then enabled.
+"""`deploy`: rules that differ go to the workspace, checked before they can detect anything.
 
 The order matters for safety: a rule is never enabled without its query having
 just run in the target workspace, over the check window, with an acceptable
-number of rows. Any failure leaves the rule disabled (or untouched) and is
-reported; nothing is ever half-enabled.
+number of rows; and a rule that is enabled and working is never taken down by
+an update. Two flows:
+
+* new or disabled rule: PUT disabled → check → PUT enabled (with the etag);
+  a failed check leaves it disabled;
+* enabled rule: check the NEW query first → only if it passes, PUT the new
+  version enabled; a failed check writes nothing, so the old version keeps
+  detecting.
+
+Any failure is reported; nothing is ever half-enabled.
 """
 
 from __future__ import annotations
@@ -15,13 +23,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
+from sentinel_deploy.actions.check_record import CheckRecord, fingerprint
+from sentinel_deploy.actions.deploy_check import CheckResult, LogsApi, check_window, run_check
 from sentinel_deploy.actions.session import Session
 from sentinel_deploy.input.rule_loader import RuleDocument
 from sentinel_deploy.objects.diagnostics import Diagnostic, UserError
-from sentinel_deploy.objects.query_result import QueryFailed, QueryResult
 from sentinel_deploy.objects.rule import Rule
 from sentinel_deploy.objects.rule_diff import FLOW_FIELDS, FieldChange, diff_bodies
 from sentinel_deploy.render.api_body import render_api_body
+
+__all__ = ["CheckResult", "DeployReport", "Outcome", "RuleReport", "Workspace", "check_window",
+           "deploy", "run_check"]
+
+HELD_ENABLED_DETAIL = "held: update not applied, old version still enabled"
 
 
 class RulesApi(Protocol):
@@ -30,27 +44,15 @@ class RulesApi(Protocol):
             ) -> dict[str, Any]: ...
 
 
-class LogsApi(Protocol):
-    def query(self, workspace_id: str, query: str,
-              timespan: timedelta | tuple[datetime, datetime] | None) -> QueryResult: ...
-
-
 class Outcome(StrEnum):
     UNCHANGED = "unchanged"
     ENABLED = "enabled"  # written, checked, enabled
     DEPLOYED_DISABLED = "deployed disabled"  # rule file says enabled: false; checked
     HELD_DISABLED = "held disabled"  # written, check failed: stays disabled
+    HELD_ENABLED = "held (old version enabled)"  # check failed: nothing written
     FAILED = "failed"  # the workspace refused a write
     WOULD_CREATE = "would create"
     WOULD_UPDATE = "would update"
-
-
-@dataclass
-class CheckResult:
-    passed: bool
-    rows: int | None
-    reason: str
-    window: timedelta
 
 
 @dataclass
@@ -66,8 +68,13 @@ class RuleReport:
 
     @property
     def failed(self) -> bool:
-        return self.outcome in (Outcome.HELD_DISABLED, Outcome.FAILED) or (
+        return self.outcome in (Outcome.HELD_DISABLED, Outcome.HELD_ENABLED,
+                                Outcome.FAILED) or (
             self.check is not None and not self.check.passed)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.check.warnings if self.check is not None else []
 
 
 @dataclass
@@ -97,46 +104,113 @@ class Workspace:
     now: datetime
 
 
+@dataclass
+class _Plan:
+    """One rule's inputs to the flow, worked out once."""
+
+    rule: Rule
+    desired: dict[str, Any]
+    current: dict[str, Any] | None
+    print_: str  # check_record fingerprint of what would be checked
+
+    @property
+    def want_enabled(self) -> bool:
+        return bool(self.desired["properties"].get("enabled", True))
+
+    @property
+    def is_enabled(self) -> bool:
+        return bool(self.current and self.current.get("properties", {}).get("enabled"))
+
+    def current_etag(self) -> str | None:
+        return self.current.get("etag") if self.current else None
+
+
 def deploy(session: Session, docs: Sequence[RuleDocument], workspace: Workspace, *,
-           window: timedelta | None = None, dry_run: bool = False) -> DeployReport:
+           window: timedelta | None = None, dry_run: bool = False,
+           record: CheckRecord | None = None) -> DeployReport:
     report = DeployReport(environment=session.env_name, dry_run=dry_run)
+    if record is None:
+        record = CheckRecord.load(session.check_record_path)
     rules = [(doc, doc.rule) for doc in docs if doc.rule is not None]
     current = workspace.rules.list()
     for doc, rule in rules:
         report.rules.append(_deploy_one(session, doc, rule, current.get(rule.id), workspace,
-                                        window=window, dry_run=dry_run))
+                                        record, window=window, dry_run=dry_run))
+    if not dry_run:
+        record.save()
     return report
 
 
 def _deploy_one(session: Session, doc: RuleDocument, rule: Rule, current: dict[str, Any] | None,
-                workspace: Workspace, *, window: timedelta | None, dry_run: bool) -> RuleReport:
+                workspace: Workspace, record: CheckRecord, *, window: timedelta | None,
+                dry_run: bool) -> RuleReport:
     desired = render_api_body(rule, session.templates_dir)
+    plan = _Plan(rule, desired, current, fingerprint(rule, desired, session.env.max_results))
     content_changes = diff_bodies(desired, current, ignore=FLOW_FIELDS)
-    want_enabled = bool(desired["properties"].get("enabled", True))
-    is_enabled = bool(current and current.get("properties", {}).get("enabled"))
     action = "create" if current is None else ("update" if content_changes else "unchanged")
     report = RuleReport(rule.id, rule.name, doc.file, action, Outcome.UNCHANGED,
                         changes=content_changes)
-    if action == "unchanged" and is_enabled == want_enabled:
-        return report
-    if action == "unchanged" and is_enabled and not want_enabled:
+    if action == "unchanged" and plan.is_enabled == plan.want_enabled:
+        if not plan.is_enabled or record.matches(rule.id, plan.print_):
+            return report
+        # Same body, but the check's own settings (sentinelDeploy, the
+        # environment's max_results) have not been checked against this version.
+        return _update_enabled(session, plan, workspace, record, report, window, dry_run)
+    if action == "unchanged" and plan.is_enabled and not plan.want_enabled:
         # The file now says disabled: turning a rule off needs no check.
         if dry_run:
             report.outcome, report.detail = Outcome.WOULD_UPDATE, "would disable"
             return report
-        return _write(workspace, rule, desired, current, enabled=False, report=report,
+        return _write(workspace, plan, enabled=False, report=report,
                       outcome=Outcome.DEPLOYED_DISABLED)
+    if plan.is_enabled and plan.want_enabled:
+        return _update_enabled(session, plan, workspace, record, report, window, dry_run)
+    return _deploy_disabled_first(session, plan, workspace, record, report, window, dry_run)
 
-    report.check = run_check(session, rule, workspace, window)
+
+def _update_enabled(session: Session, plan: _Plan, workspace: Workspace, record: CheckRecord,
+                    report: RuleReport, window: timedelta | None, dry_run: bool) -> RuleReport:
+    """An enabled rule: check the new version first; write only if it passes.
+
+    Writing it disabled first (the flow for new rules) would take a working
+    detection out of production whenever the new version's check fails.
+    """
+    report.check = run_check(session, plan.rule, workspace, window)
+    if not report.check.passed:
+        report.outcome = Outcome.HELD_ENABLED
+        report.detail = f"{HELD_ENABLED_DETAIL} — {report.check.reason}"
+        return report
     if dry_run:
-        report.outcome = Outcome.WOULD_CREATE if action == "create" else Outcome.WOULD_UPDATE
-        report.detail = ("would enable" if report.check.passed and want_enabled
+        if report.action == "update":
+            report.outcome, report.detail = Outcome.WOULD_UPDATE, "would update, stays enabled"
+        else:
+            report.detail = "re-checked: check settings changed"
+        return report
+    if report.action == "unchanged":
+        report.detail = "re-checked: check settings changed"
+    elif _put(workspace, plan, plan.current_etag(), enabled=True, report=report) is None:
+        return report
+    else:
+        report.outcome = Outcome.ENABLED
+    record.remember(plan.rule.id, plan.print_)
+    return report
+
+
+def _deploy_disabled_first(session: Session, plan: _Plan, workspace: Workspace,
+                           record: CheckRecord, report: RuleReport, window: timedelta | None,
+                           dry_run: bool) -> RuleReport:
+    """A new or disabled rule: PUT disabled, check, then enable with the etag of that PUT."""
+    report.check = run_check(session, plan.rule, workspace, window)
+    if dry_run:
+        report.outcome = (Outcome.WOULD_CREATE if report.action == "create"
+                          else Outcome.WOULD_UPDATE)
+        report.detail = ("would enable" if report.check.passed and plan.want_enabled
                          else "would stay disabled")
         return report
 
-    etag = current.get("etag") if current else None
-    if action != "unchanged":
-        stored = _put(workspace, rule, desired, etag, enabled=False, report=report)
+    etag = plan.current_etag()
+    if report.action != "unchanged":
+        stored = _put(workspace, plan, etag, enabled=False, report=report)
         if stored is None:
             return report
         etag = stored.get("etag")
@@ -144,69 +218,30 @@ def _deploy_one(session: Session, doc: RuleDocument, rule: Rule, current: dict[s
         report.outcome = Outcome.HELD_DISABLED
         report.detail = report.check.reason
         return report
-    if not want_enabled:
+    if not plan.want_enabled:
         report.outcome = Outcome.DEPLOYED_DISABLED
         return report
-    if _put(workspace, rule, desired, etag, enabled=True, report=report) is None:
+    if _put(workspace, plan, etag, enabled=True, report=report) is None:
         return report
     report.outcome = Outcome.ENABLED
+    record.remember(plan.rule.id, plan.print_)
     return report
 
 
-def _write(workspace: Workspace, rule: Rule, desired: dict[str, Any],
-           current: dict[str, Any] | None, *, enabled: bool, report: RuleReport,
+def _write(workspace: Workspace, plan: _Plan, *, enabled: bool, report: RuleReport,
            outcome: Outcome) -> RuleReport:
-    etag = current.get("etag") if current else None
-    if _put(workspace, rule, desired, etag, enabled=enabled, report=report) is not None:
+    if _put(workspace, plan, plan.current_etag(), enabled=enabled, report=report) is not None:
         report.outcome = outcome
     return report
 
 
-def _put(workspace: Workspace, rule: Rule, desired: dict[str, Any], etag: str | None, *,
+def _put(workspace: Workspace, plan: _Plan, etag: str | None, *,
          enabled: bool, report: RuleReport) -> dict[str, Any] | None:
+    desired = plan.desired
     body = {**desired, "properties": {**desired["properties"], "enabled": enabled}}
     try:
-        return workspace.rules.put(rule.id, body, etag)
+        return workspace.rules.put(plan.rule.id, body, etag)
     except UserError as exc:  # WorkspaceError and EtagConflict
         report.outcome = Outcome.FAILED
         report.detail = str(exc)
         return None
-
-
-def check_window(rule: Rule, window: timedelta | None) -> timedelta:
-    return window or rule.sentinelDeploy.window or rule.queryPeriod or timedelta(hours=1)
-
-
-def run_check(session: Session, rule: Rule, workspace: Workspace,
-              window: timedelta | None) -> CheckResult:
-    """Run the rule's query in the workspace over the window; judge the row count."""
-    span = check_window(rule, window)
-    if not rule.query:
-        return CheckResult(False, None, "the rule has no query", span)
-    try:
-        result = workspace.logs.query(workspace.workspace_id, rule.query,
-                                      (workspace.now - span, workspace.now))
-    except QueryFailed as exc:
-        return CheckResult(False, None, f"query failed in the workspace: {exc.code}: "
-                           f"{exc.message}", span)
-    except UserError as exc:
-        return CheckResult(False, None, f"query could not run: {exc}", span)
-    limit = rule.sentinelDeploy.maxResults
-    if limit is None:
-        limit = session.env.max_results
-    low = rule.sentinelDeploy.minResults
-    rows = len(result.rows)
-    if rows > limit:
-        return CheckResult(False, rows, f"{rows} rows over {_span(span)} exceeds the limit of "
-                           f"{limit}: the rule would be noisy (raise sentinelDeploy.maxResults "
-                           "if this is expected)", span)
-    if rows < low:
-        return CheckResult(False, rows, f"{rows} rows over {_span(span)}, fewer than the "
-                           f"expected minimum of {low}", span)
-    return CheckResult(True, rows, f"{rows} rows over {_span(span)}", span)
-
-
-def _span(delta: timedelta) -> str:
-    from sentinel_deploy.objects.durations import to_kql
-
-    return to_kql(delta)

@@ -31,6 +31,12 @@ class Session:
     def templates_dir(self) -> Path:
         return self.config.resolve(self.config.templates)
 
+    @property
+    def check_record_path(self) -> Path:
+        """Where deploy remembers which rule versions passed their check (check_record)."""
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.env_name)
+        return self.config.resolve(Path(".sentinel-deploy") / "checks" / f"{safe}.json")
+
     def variables(self) -> dict[str, Any]:
         return {**self.env.vars, "env": self.env_name}
 

@@ -40,10 +40,14 @@ def render(paths: Paths = None, env: Env = None, config: ConfigFile = None,
     """Render rule files into alertRules API bodies (JSON)."""
     from sentinel_deploy.actions.render import render as do_render
     from sentinel_deploy.actions.render import write_bodies
+    from sentinel_deploy.output import make_reporter
 
     session = _session(env, config)
     result = do_render(session, paths or [])
-    out.diagnostics(result.diagnostics)
+    if result.diagnostics:
+        # As `validate` prints them, on stderr: stdout may be the JSON bodies.
+        make_reporter("human", root=session.config.root).report(
+            result.diagnostics, result.files, sys.stderr)
     if out_dir is not None:
         written = write_bodies(result, out_dir)
         out.info(f"rendered {len(written)} rule(s) into {out_dir}")

@@ -44,7 +44,7 @@ def diagnostics(items: Iterable[Diagnostic]) -> None:
 
 _OUTCOME_STYLE = {
     "enabled": "green", "unchanged": "dim", "deployed disabled": "cyan",
-    "held disabled": "bold red", "failed": "bold red",
+    "held disabled": "bold red", "held (old version enabled)": "bold red", "failed": "bold red",
     "would create": "cyan", "would update": "cyan",
 }
 
@@ -71,6 +71,11 @@ def deploy_report(report: DeployReport) -> None:
                f"{sum(r.outcome == 'unchanged' for r in report.rules)} unchanged, "
                f"{len(failed)} failed")
     stdout.print(summary)
+    for r in report.rules:
+        for warning in r.warnings:
+            # On stdout with the table: a pass that proves little belongs to the result.
+            stdout.print(f"[yellow]warning:[/] {escape(str(r.file))}: {escape(r.name)}: "
+                         f"{escape(warning)}")
     for r in failed:
         stderr.print(f"[bold red]✗[/] {escape(str(r.file))}: {escape(r.name)}: "
                      f"{escape(r.detail or (r.check.reason if r.check else ''))}")

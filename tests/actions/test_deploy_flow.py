@@ -93,3 +93,83 @@ def test_window_option_changes_what_the_check_sees(session: Session) -> None:
 
     [tiny] = run(session, dry_run=True, window=timedelta(minutes=5)).rules
     assert tiny.check is not None and tiny.check.rows is not None and tiny.check.rows < 4
+
+
+class RecordingRules:
+    """The real client, with every PUT written down (what was sent, with which etag)."""
+
+    def __init__(self, inner: AlertRulesClient) -> None:
+        self.inner = inner
+        self.puts: list[tuple[bool, str | None]] = []
+
+    def list(self) -> dict[str, dict[str, Any]]:
+        return self.inner.list()
+
+    def put(self, rule_id: str, body: dict[str, Any], etag: str | None = None) -> dict[str, Any]:
+        self.puts.append((body["properties"]["enabled"], etag))
+        return self.inner.put(rule_id, body, etag)
+
+
+def _recorded_run(session: Session, **kw: Any):
+    with open_workspace(session) as ws:
+        assert isinstance(ws.rules, AlertRulesClient)
+        rules = RecordingRules(ws.rules)
+        report = run(session, Workspace(rules, ws.logs, ws.workspace_id, ws.now), **kw)
+        stored = ws.rules.list()
+    return report, rules.puts, stored
+
+
+def test_failing_update_of_an_enabled_rule_writes_nothing(session: Session) -> None:
+    [first] = run(session).rules
+    assert first.outcome is Outcome.ENABLED
+    state = next((session.config.root / "state").glob("*.json"))
+    before = state.read_bytes()
+    # A content change whose check fails: 4 rows over the window, at most 1 allowed.
+    edit_rule(session, "severity: High", "severity: Medium")
+    path = session.config.root / RULE
+    path.write_text(path.read_text(encoding="utf-8") + "sentinelDeploy:\n  maxResults: 1\n",
+                    encoding="utf-8")
+    report, puts, stored = _recorded_run(session)
+    [held] = report.rules
+    assert held.action == "update" and held.outcome is Outcome.HELD_ENABLED
+    assert held.detail.startswith("held: update not applied, old version still enabled")
+    assert "exceeds the limit of 1" in held.detail
+    assert not report.ok
+    assert puts == []
+    assert state.read_bytes() == before
+    assert stored[first.rule_id]["properties"]["enabled"] is True
+    assert stored[first.rule_id]["properties"]["severity"] == "High"
+
+
+def test_passing_update_of_an_enabled_rule_is_one_put_with_the_etag(session: Session) -> None:
+    run(session)
+    with open_workspace(session) as ws:
+        etag = next(iter(ws.rules.list().values()))["etag"]
+    edit_rule(session, "severity: High", "severity: Medium")
+    report, puts, stored = _recorded_run(session)
+    [updated] = report.rules
+    assert updated.outcome is Outcome.ENABLED and report.ok
+    assert updated.check is not None and updated.check.passed
+    assert puts == [(True, etag)]  # never written disabled
+    assert stored[updated.rule_id]["properties"]["severity"] == "Medium"
+    assert stored[updated.rule_id]["properties"]["enabled"] is True
+
+
+def test_changed_sentinel_deploy_settings_are_rechecked(session: Session) -> None:
+    run(session)
+    path = session.config.root / RULE
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "sentinelDeploy:\n  maxResults: 1\n", encoding="utf-8")
+    report, puts, stored = _recorded_run(session)
+    [held] = report.rules
+    assert held.action == "unchanged" and held.outcome is Outcome.HELD_ENABLED
+    assert held.check is not None and held.check.rows == 4
+    assert puts == [] and not report.ok
+    assert next(iter(stored.values()))["properties"]["enabled"] is True
+
+    path.write_text(original + "sentinelDeploy:\n  maxResults: 10\n", encoding="utf-8")
+    [rechecked] = run(session).rules
+    assert rechecked.outcome is Outcome.UNCHANGED
+    assert rechecked.check is not None and rechecked.check.passed
+    [settled] = run(session).rules  # checked with these settings already: nothing to do
+    assert settled.outcome is Outcome.UNCHANGED and settled.check is None

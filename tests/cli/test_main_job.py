@@ -192,3 +192,76 @@ def test_bad_window(project: Path, window: str) -> None:
     result = invoke("query", str(RULE), "--window", window)
     assert result.exit_code == 2
     assert "--window" in result.output
+
+
+def _extra_rule(project: Path, name: str, rule_guid: str, query: str) -> None:
+    (project / "analytics" / f"{name}.yaml").write_text(f"""
+id: {rule_guid}
+name: {name}
+description: test
+severity: Low
+queryFrequency: 1h
+queryPeriod: 1h
+triggerOperator: gt
+triggerThreshold: 0
+tactics: [Discovery]
+relevantTechniques: [T1082]
+query: |
+{"".join(f"  {line}{chr(10)}" for line in query.splitlines())}entityMappings:
+  - entityType: Host
+    fieldMappings:
+      - identifier: HostName
+        columnName: Computer
+""", encoding="utf-8")
+
+
+def test_failing_update_keeps_the_enabled_version(project: Path) -> None:
+    assert invoke("deploy").exit_code == 0
+    before = stored_rules(project)[rule_id(project)]
+    text = (project / RULE).read_text(encoding="utf-8").replace("severity: High",
+                                                                 "severity: Medium")
+    (project / RULE).write_text(text + "sentinelDeploy:\n  maxResults: 2\n", encoding="utf-8")
+    result = invoke("deploy")
+    assert result.exit_code == 1, result.output
+    flat = " ".join(result.output.split())
+    assert "held: update not applied, old version still enabled" in flat
+    assert "exceeds the limit of 2" in flat
+    assert stored_rules(project)[rule_id(project)] == before
+
+
+def test_check_on_empty_tables_warns_and_names_them(project: Path) -> None:
+    _extra_rule(project, "empty_syslog", "5b1f3c44-8a0e-4d5e-9b7a-3c2d1e0f9a88",
+                'Syslog\n| where ProcessName == "sudo"\n| project TimeGenerated, Computer')
+    _extra_rule(project, "quiet_on_data", "6c2a4d55-9b1f-4e6f-8c8b-4d3e2f1a0b99",
+                'DeviceProcessEvents\n| where FileName == "no-such-binary"\n'
+                "| project TimeGenerated, Computer = DeviceName")
+    result = invoke("deploy")
+    assert result.exit_code == 0, result.output  # a warning, not a failure
+    warnings = [" ".join(line.split()) for line in result.output.splitlines()
+                if line.startswith("warning:")]
+    assert len(warnings) == 1, result.output  # the query over real rows finding none is fine
+    assert "empty_syslog" in warnings[0] and "(Syslog held no rows over 1h)" in warnings[0]
+    assert "proved only that the query runs" in warnings[0]
+
+
+def test_render_skips_invalid_rules_and_prints_their_diagnostics(project: Path,
+                                                                 tmp_path: Path) -> None:
+    # Loads fine, but the API would refuse it: severity and trigger operator out of range.
+    _extra_rule(project, "refused", "8e3b5f66-0c2a-4f70-9d9c-5e4f3a2b1c00",
+                "DeviceProcessEvents\n| project TimeGenerated, Computer = DeviceName")
+    path = project / "analytics" / "refused.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("severity: Low",
+                                                             "severity: Critical"),
+                    encoding="utf-8")
+    result = invoke("render")
+    assert result.exit_code == 1
+    # Same shape as `validate`: file, then "  file:line: error SDxxx [field]: message".
+    assert "refused.yaml:5" in result.stderr and "error SD1" in result.stderr
+    assert "[severity]" in result.stderr
+    bodies = json.loads(result.stdout)
+    assert [b["id"] for b in bodies] == [rule_id(project)]  # the valid rule still rendered
+
+    out = tmp_path / "out"
+    result = invoke("render", "--out", str(out))
+    assert result.exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == [f"{rule_id(project)}.json"]
