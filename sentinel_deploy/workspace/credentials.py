@@ -72,6 +72,14 @@ def default_credential(url: str | None = None) -> TokenCredential:
     """
     if is_loopback_url(url):
         return StaticTokenCredential()
+    import logging
+
     from azure.identity import DefaultAzureCredential
 
+    # DefaultAzureCredential logs its failure at WARNING, which Python's
+    # last-resort handler prints; the same text then reaches the user again in
+    # our WorkspaceError. Keep one copy, unless the user configured the logger.
+    identity_log = logging.getLogger("azure.identity")
+    if identity_log.level == logging.NOTSET:
+        identity_log.setLevel(logging.ERROR)
     return DefaultAzureCredential()

@@ -265,3 +265,34 @@ def test_render_skips_invalid_rules_and_prints_their_diagnostics(project: Path,
     result = invoke("render", "--out", str(out))
     assert result.exit_code == 1
     assert sorted(p.name for p in out.iterdir()) == [f"{rule_id(project)}.json"]
+
+
+def test_azure_credential_failure_is_reported_once(project: Path) -> None:
+    """No Azure sign-in on this machine: one message with the hint, not two copies.
+
+    A real process, because the duplicate came from Python's last-resort logging
+    handler writing azure.identity's warning to the real stderr.
+    """
+    import os
+    import subprocess
+    import sys
+
+    config = project / "sentinel-deploy.toml"
+    config.write_text(config.read_text(encoding="utf-8") + """
+[environments.prod]
+kind = "azure"
+subscription_id = "00000000-0000-0000-0000-000000000000"
+resource_group = "rg-sentinel"
+workspace_name = "law-sentinel"
+workspace_id = "00000000-0000-0000-0000-000000000000"
+[environments.prod.vars]
+allowed_admin_hosts = ["jump-prod-01"]
+""", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AZURE_", "IDENTITY_", "MSI_"))}
+    done = subprocess.run([sys.executable, "-m", "sentinel_deploy", "deploy", "--env", "prod"],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("DefaultAzureCredential failed") == 1, done.stderr
+    assert "az login" in done.stderr
