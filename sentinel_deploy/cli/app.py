@@ -155,7 +155,7 @@ def emulator(env: Env = None, config: ConfigFile = None,
     from sentinel_deploy.workspace.connect import serve_local
 
     session = _session(env, config)
-    serve_local(session, host, port, announce=out.info)
+    serve_local(session, host, port, announce=out.info, warn=out.diagnostics)
 
 
 @app.command("test")

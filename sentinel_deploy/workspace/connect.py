@@ -84,8 +84,8 @@ def _azure(env: AzureEnvironment) -> Iterator[Workspace]:
         yield Workspace(rules=rules, logs=logs, workspace_id=env.workspace_id, now=env.clock())
 
 
-def serve_local(session: Session, host: str, port: int,
-                announce: Callable[[str], None]) -> None:
+def serve_local(session: Session, host: str, port: int, announce: Callable[[str], None],
+                warn: Callable[[list[Diagnostic]], None]) -> None:
     env = session.env
     if not isinstance(env, LocalEnvironment):
         raise UserError(f"environment {session.env_name!r} is an Azure workspace",
@@ -93,13 +93,13 @@ def serve_local(session: Session, host: str, port: int,
     engine, warnings = load_local_engine(env, session.catalog)
     try:
         def ready(url: str) -> None:
+            # Each warning in full, and before the ready line that callers wait for:
+            # a count alone sends the user digging for the file.
+            warn(warnings)
             announce(f"emulator for environment {session.env_name!r} at {url}  "
                      f"(subscription {env.subscription_id}, resource group "
                      f"{env.resource_group}, workspace {env.workspace_name}, "
                      f"workspace id {env.workspace_id}); Ctrl-C stops it")
-            if warnings:
-                folders = ", ".join(map(str, env.data))
-                announce(f"{len(warnings)} data warning(s) while loading {folders}")
 
         serve(host, port, env.state_dir, engine_runner(engine, env.clock),
               rule_validator=validate_body, on_ready=ready)
