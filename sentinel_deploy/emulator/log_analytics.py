@@ -115,16 +115,21 @@ def truncated_error(limit: int) -> dict[str, Any]:
 
 class LogAnalyticsApi:
     def __init__(self, query_runner: QueryRunner | None,
-                 row_limit: int = SERVICE_ROW_LIMIT) -> None:
+                 row_limit: int = SERVICE_ROW_LIMIT,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.query_runner = query_runner
         self.row_limit = row_limit
+        # A duration-only timespan ends at the workspace's now: the local
+        # environment may pin it (demo data from 2023), as its ago() does.
+        self.clock = clock
 
     def query(self, workspace_id: str, body: Any) -> Reply:
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
             return query_error("BadArgumentError", "QueryMissing",
                                "The 'query' member is required and must be a string.")
         try:
-            timespan = parse_timespan(body.get("timespan"))
+            now = self.clock() if self.clock is not None else None
+            timespan = parse_timespan(body.get("timespan"), now)
         except ValueError as exc:
             return query_error("BadArgumentError", "InvalidTimespan", str(exc))
         if self.query_runner is None:

@@ -16,6 +16,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -186,11 +187,12 @@ class Emulator:
                  query_runner: QueryRunner | None = None,
                  rule_validator: RuleValidator | None = None,
                  row_limit: int = SERVICE_ROW_LIMIT,
-                 record_limit: int = 1000) -> None:
+                 record_limit: int = 1000,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.store = RuleStore(Path(state_dir) if state_dir is not None else None)
         self.requests: deque[RecordedRequest] = deque(maxlen=record_limit)
         self._server = _Server((host, port), AlertRulesApi(self.store, rule_validator),
-                               LogAnalyticsApi(query_runner, row_limit), self.requests)
+                               LogAnalyticsApi(query_runner, row_limit, clock), self.requests)
         self._thread: threading.Thread | None = None
 
     @property
@@ -235,10 +237,11 @@ class Emulator:
 def serve(host: str, port: int, state_dir: Path | str | None,
           query_runner: QueryRunner | None, *,
           rule_validator: RuleValidator | None = None,
-          on_ready: Callable[[str], None] | None = None) -> None:
+          on_ready: Callable[[str], None] | None = None,
+          clock: Callable[[], datetime] | None = None) -> None:
     """Run the emulator in the foreground until Ctrl-C; `on_ready` gets the URL once bound."""
     emulator = Emulator(host, port, state_dir=state_dir, query_runner=query_runner,
-                        rule_validator=rule_validator)
+                        rule_validator=rule_validator, clock=clock)
     if on_ready is not None:
         on_ready(emulator.url)
     emulator.serve_forever()

@@ -77,26 +77,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sentinel_deploy.catalog.deprecated import DEPRECATED_FUNCTIONS
 from sentinel_deploy.engine.externaldata import empty_externaldata
 from sentinel_deploy.engine.in_lists import scalar_list_operands
 from sentinel_deploy.engine.join_conditions import comma_join_conditions
-from sentinel_deploy.engine.lexing import Token, call_shape, next_code, prev_code, tokenize
+from sentinel_deploy.engine.lexing import (
+    Token,
+    call_shape,
+    next_code,
+    prev_code,
+    punctuation,
+    tokenize,
+)
 from sentinel_deploy.engine.table_calls import rewrite_table_calls
 
-ALIASES: dict[str, str] = {
-    "makeset": "make_set",
-    "makelist": "make_list",
-    "make_dictionary": "make_bag",
-    "parsejson": "parse_json",
-    "toobject": "todynamic",
-    "notempty": "isnotempty",
-    "arraylength": "array_length",
-    "extractall": "extract_all",
-    "extractjson": "extract_json",
-    "datepart": "datetime_part",
-    "columnifexists": "column_ifexists",
-    "anyif": "take_anyif",
-}
+# duckdb-kql translates `notnull` itself, and `any(x)` names its column any_x
+# where take_any(x) names it x: renaming it would change the result's columns.
+_TRANSLATED_BY_ENGINE = frozenset({"notnull", "any"})
+ALIASES: dict[str, str] = {old: new for old, new in DEPRECATED_FUNCTIONS.items()
+                           if old not in _TRANSLATED_BY_ENGINE}
 
 #: Legacy aggregates whose default cap differs from the current function's.
 LEGACY_CAP = {"makeset": "128", "makelist": "128"}
@@ -260,19 +259,9 @@ def _positional_calls(tokens: list[Token], signatures: Signatures, applied: list
 def _split_args(tokens: list[Token], open_index: int, close: int) -> list[tuple[int, int]]:
     """(first, end) token ranges of the top-level arguments of a call."""
     out: list[tuple[int, int]] = []
-    depth = 0
     start = open_index + 1
-    for j in range(open_index + 1, close):
-        text = tokens[j].text
-        # A token an earlier rewrite emptied, or replaced by a whole balanced
-        # expression, is not a bracket of the original text.
-        if tokens[j].kind != "other" or len(text) != 1:
-            continue
-        if text in "([{":
-            depth += 1
-        elif text in ")]}":
-            depth -= 1
-        elif text == "," and depth == 0:
+    for j, text, depth in punctuation(tokens, open_index + 1, close):
+        if text == "," and depth == 0:
             out.append((start, j))
             start = j + 1
     if any(t.kind not in ("space", "comment") for t in tokens[start:close]) or out:

@@ -22,7 +22,7 @@ operand of `in`, `!in`, `in~` or `!in~` is that bare name in parentheses.
 
 from __future__ import annotations
 
-from sentinel_deploy.engine.lexing import Token, call_shape, next_code, prev_code
+from sentinel_deploy.engine.lexing import Token, call_shape, next_code, prev_code, punctuation
 
 APPLIED = "x in (summarize make_list) -> x in (toscalar(...))"
 _LIST_AGGREGATES = {"make_list", "make_set", "makelist", "makeset"}
@@ -83,18 +83,10 @@ def _ends_in_list_summarize(tokens: list[Token], name: int) -> bool:
     eq = next_code(tokens, name)
     if eq is None or tokens[eq].text != "=":
         return False
-    depth = 0
     last_pipe: int | None = None
     end: int | None = None
-    for j in range(eq + 1, len(tokens)):
-        text = tokens[j].text
-        if tokens[j].kind != "other" or len(text) != 1:
-            continue
-        if text in "([{":
-            depth += 1
-        elif text in ")]}":
-            depth -= 1
-        elif depth == 0 and text == "|":
+    for j, text, depth in punctuation(tokens, eq + 1):
+        if depth == 0 and text == "|":
             last_pipe = j
         elif depth == 0 and text == ";":
             end = j

@@ -10,6 +10,7 @@ counts as a bracket of the original text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _TOKEN = re.compile(
@@ -50,23 +51,34 @@ def prev_code(tokens: list[Token], i: int) -> int | None:
     return None
 
 
-def call_shape(tokens: list[Token], open_index: int) -> tuple[int | None, int]:
-    """Index of the matching `)` and the number of top-level commas inside."""
+def punctuation(tokens: list[Token], start: int,
+                stop: int | None = None) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth) of each punctuation token of the original text.
+
+    Depth is the bracket nesting after the token: an opening bracket reports
+    its inside, a closing one the level it returns to. A token an earlier
+    rewrite emptied, or replaced by a whole balanced expression, is not
+    punctuation of the original text and is skipped.
+    """
     depth = 0
-    commas = 0
-    for j in range(open_index, len(tokens)):
+    for j in range(start, len(tokens) if stop is None else stop):
         text = tokens[j].text
-        # A token an earlier rewrite emptied, or replaced by a whole balanced
-        # expression, is not a bracket of the original text.
         if tokens[j].kind != "other" or len(text) != 1:
             continue
         if text in "([{":
             depth += 1
         elif text in ")]}":
             depth -= 1
-            if depth == 0:
-                return j, commas
-        elif text == "," and depth == 1:
+        yield j, text, depth
+
+
+def call_shape(tokens: list[Token], open_index: int) -> tuple[int | None, int]:
+    """Index of the matching `)` and the number of top-level commas inside."""
+    commas = 0
+    for j, text, depth in punctuation(tokens, open_index):
+        if depth == 0 and text in ")]}":
+            return j, commas
+        if text == "," and depth == 1:
             commas += 1
     return None, commas
 

@@ -26,18 +26,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sentinel_deploy.catalog.model import Catalog, Column
+from sentinel_deploy.catalog.model import GET_WATCHLIST, WATCHLIST_COLUMNS, Catalog, Column
 from sentinel_deploy.engine.convert import quote_ident
 from sentinel_deploy.engine.tables import TableStore
 from sentinel_deploy.objects.diagnostics import UserError
 
-FUNCTION = "_GetWatchlist"
-DEFAULT_COLUMNS = (
-    Column("_DTItemId", "string"),
-    Column("LastUpdatedTimeUTC", "datetime"),
-    Column("SearchKey", "string"),
-    Column("WatchlistItem", "dynamic"),
-)
 _NAMESPACE = uuid.UUID("6f1c8a52-2f4e-4f0e-9a57-5e1d0c7b3a10")
 
 
@@ -49,8 +42,8 @@ class Watchlist:
 
 
 def base_columns(catalog: Catalog) -> list[Column]:
-    declared = catalog.functions.get(FUNCTION)
-    cols = list(declared.columns) if declared and declared.columns else list(DEFAULT_COLUMNS)
+    declared = catalog.functions.get(GET_WATCHLIST)
+    cols = list(declared.columns) if declared and declared.columns else list(WATCHLIST_COLUMNS)
     if not any(c.name == "SearchKey" for c in cols):
         cols.append(Column("SearchKey", "string"))
     return cols
@@ -114,12 +107,12 @@ def definition(watchlists: list[Watchlist], catalog: Catalog) -> str:
     param = "sd_watchlist_alias"
     if not watchlists:
         cols = ", ".join(f"['{c.name}']:{c.type}" for c in base_columns(catalog))
-        return f"function {FUNCTION}({param}:string) {{ datatable({cols})[] }}"
+        return f"function {GET_WATCHLIST}({param}:string) {{ datatable({cols})[] }}"
     branches = [
         f"({w.table} | where {param} == {_kql_string(w.alias)})" for w in watchlists
     ]
     body = branches[0] if len(branches) == 1 else "union " + ", ".join(branches)
-    return f"function {FUNCTION}({param}:string) {{ {body} }}"
+    return f"function {GET_WATCHLIST}({param}:string) {{ {body} }}"
 
 
 def _kql_string(text: str) -> str:

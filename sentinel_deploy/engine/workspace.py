@@ -25,7 +25,7 @@ import duckdb
 import duckdb_kql
 from duckdb_kql.stored_functions import ResolvedFunctions, StoredFunction, parse_functions
 
-from sentinel_deploy.catalog.model import Catalog, FunctionSchema
+from sentinel_deploy.catalog.model import GET_WATCHLIST, Catalog, FunctionSchema
 from sentinel_deploy.engine import loading, standins, watchlists
 from sentinel_deploy.engine.convert import macros_sql, quote_ident
 from sentinel_deploy.engine.prepared import PreparedQuery, Timespan, translate
@@ -196,7 +196,7 @@ class LocalWorkspace:
 
     def _parse_catalog_functions(self) -> dict[str, StoredFunction]:
         candidates = [(fn, _definition(fn)) for fn in self.catalog.functions.values()
-                      if fn.body is not None and fn.name != watchlists.FUNCTION]
+                      if fn.body is not None and fn.name != GET_WATCHLIST]
         candidates += [(fn, standins.definition(fn))
                        for fn in standins.standin_functions(self.catalog)]
         parsed: dict[str, StoredFunction] = {}

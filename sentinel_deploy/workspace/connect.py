@@ -63,7 +63,7 @@ def open_workspace(session: Session) -> Iterator[Workspace]:
     engine, _warnings = load_local_engine(env, session.catalog)
     try:
         emulator = Emulator(state_dir=env.state_dir, query_runner=engine_runner(engine, env.clock),
-                            rule_validator=validate_body)
+                            rule_validator=validate_body, clock=env.clock)
         with emulator, AlertRulesClient(env.subscription_id, env.resource_group,
                                         env.workspace_name, base_url=emulator.url) as rules, \
                 LogsClient(endpoint=emulator.url) as logs:
@@ -102,6 +102,6 @@ def serve_local(session: Session, host: str, port: int, announce: Callable[[str]
                      f"workspace id {env.workspace_id}); Ctrl-C stops it")
 
         serve(host, port, env.state_dir, engine_runner(engine, env.clock),
-              rule_validator=validate_body, on_ready=ready)
+              rule_validator=validate_body, on_ready=ready, clock=env.clock)
     finally:
         engine.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import signal
+import subprocess
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -57,3 +59,16 @@ def call(emu: Emulator | str, method: str, path: str, body: Any = None, *,
         return response.status, dict(response.getheaders()), json.loads(raw) if raw else None
     finally:
         conn.close()
+
+
+def interrupt(proc: subprocess.Popen[str]) -> str:
+    """Ctrl-C a foreground emulator process; its stderr once it has stopped."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        # Generous: on a loaded two-core CI machine shutdown can take seconds.
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+        raise AssertionError(f"no stop on SIGINT within 60 s: {err}") from None
+    return err

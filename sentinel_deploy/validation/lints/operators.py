@@ -8,30 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sentinel_deploy.catalog.deprecated import DEPRECATED_FUNCTIONS, DEPRECATED_OPERATORS
 from sentinel_deploy.objects.diagnostics import Severity
 from sentinel_deploy.validation.lints.base import LintContext, LintFinding, lint
 from sentinel_deploy.validation.lints.tokens import Token, TokenView
 
-# Kusto's documented deprecated names and their replacements (the KQL
-# reference's "deprecated aliases"; the local engine rewrites the same ones in
-# sentinel_deploy/engine/compat.py, not imported here: it pulls in DuckDB).
-DEPRECATED_FUNCTIONS: dict[str, str] = {
-    "makeset": "make_set",
-    "makelist": "make_list",
-    "make_dictionary": "make_bag",
-    "parsejson": "parse_json",
-    "toobject": "todynamic",
-    "notempty": "isnotempty",
-    "notnull": "isnotnull",
-    "arraylength": "array_length",
-    "extractall": "extract_all",
-    "extractjson": "extract_json",
-    "datepart": "datetime_part",
-    "columnifexists": "column_ifexists",
-    "anyif": "take_anyif",
-    "any": "take_any",
-}
-DEPRECATED_OPERATORS: dict[str, str] = {"mvexpand": "mv-expand", "mvapply": "mv-apply"}
 _OPERATOR_START = frozenset({"|", ";", "(", "{", "=", ","})
 # Parameters an operator may take before its table list: `union kind=outer isfuzzy=true *`.
 _PARAMS_BEFORE_TABLES = frozenset({"kind", "isfuzzy", "withsource", "hint"})
