@@ -195,7 +195,10 @@ def catalog_spec(catalog: Catalog) -> str:
             for alias, w in sorted(catalog.watchlists.items())
         },
         "watchlistFunction": GET_WATCHLIST,
-        "tables": [{"name": t.name, "schema": schema_string(t.columns)}
+        # Columns as (name, type) pairs, not a schema string: Kusto's schema parser
+        # took 0.77 s of each worker's start-up for the 234 tables; building the
+        # symbols directly takes 0.05 s.
+        "tables": [{"name": t.name, "columns": [[c.name, c.type] for c in t.columns]}
                    for t in sorted(catalog.tables.values(), key=lambda t: t.name)],
         "functions": [_function_spec(f) for f in sorted(functions.values(), key=lambda f: f.name)],
     }

@@ -27,7 +27,7 @@ var __sentinelDeploy = (function () {
       symbols.push(new S.TableSymbol.$ctor7(OPEN, "()", "").WithIsOpen(true));
       symbols.push(watchlistFunction(spec));
       spec.tables.forEach(function (t) {
-        try { symbols.push(new S.TableSymbol.$ctor7(t.name, t.schema, "")); tables[t.name] = 1; }
+        try { symbols.push(table(t)); tables[t.name] = 1; }
         catch (e) { skipped.push(t.name + ": " + describe(e)); }
       });
       spec.functions.forEach(function (f) {
@@ -44,6 +44,15 @@ var __sentinelDeploy = (function () {
     } catch (e) {
       return JSON.stringify({error: describe(e)});
     }
+  }
+
+  function table(t) {
+    var columns = t.columns.map(function (c) {
+      var type = S.ScalarTypes.GetSymbol(c[1]);
+      if (!type) throw new Error("unknown column type '" + c[1] + "' of " + c[0]);
+      return new S.ColumnSymbol.ctor(c[0], type);
+    });
+    return new S.TableSymbol.$ctor4(t.name, columns);
   }
 
   // _GetWatchlist('alias') has the columns of that watchlist, so its result type is
