@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -245,16 +246,21 @@ def _catalog_json(result) -> dict:
     }
 
 
-def _duration_option(value: str | None, option: str):
+def _duration_option(value: str | None, option: str) -> timedelta | None:
     from sentinel_deploy.objects.diagnostics import UserError
     from sentinel_deploy.objects.durations import DurationError, parse_duration
 
     if value is None:
         return None
     try:
-        return parse_duration(value)
+        span = parse_duration(value)
     except DurationError as exc:
         raise UserError(f"{option}: {exc}") from None
+    if span <= timedelta(0):
+        # An empty window would silently fall back to the rule's queryPeriod.
+        raise UserError(f"{option}: {value!r} is not a window of time",
+                        hint="give a positive duration such as 30m, 1h or 14d")
+    return span
 
 
 def main() -> None:

@@ -62,9 +62,16 @@ def discover_rule_files(paths: Iterable[Path]) -> list[Path]:
         if path.is_file():
             found.append(path)
         elif path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*"))
-                         if p.suffix.lower() in RULE_SUFFIXES and p.is_file()
-                         and not any(part.endswith(TEST_DIR_SUFFIX) for part in p.parts))
+            inside = [p for p in sorted(path.rglob("*"))
+                      if p.suffix.lower() in RULE_SUFFIXES and p.is_file()
+                      and not any(part.endswith(TEST_DIR_SUFFIX) for part in p.parts)]
+            if not inside:
+                # A mistyped but existing folder must not make CI green with "0 rules".
+                suffixes = ", ".join(f"*{s}" for s in sorted(RULE_SUFFIXES))
+                raise UserError(f"no rule files ({suffixes}) in {path}",
+                                hint="pass the folder that holds your rules, or set `rules` "
+                                     "in sentinel-deploy.toml")
+            found.extend(inside)
         else:
             raise UserError(f"no such file or folder: {path}",
                             hint="pass rule files or folders that exist")

@@ -63,9 +63,23 @@ def _dynamic_item(value: Any) -> str:
     raise KqlValueError(f"{value!r} cannot be placed inside dynamic()")
 
 
+def _one_value(value: Any, filter_name: str) -> str:
+    """The text of a single value; a list or mapping is refused, never stringified.
+
+    `str(["a", "b"])` would make one literal `"['a', 'b']"`, so `x in (...)`
+    would match nothing and an exclusion list would exclude no one: silently.
+    """
+    if value is None or isinstance(value, Mapping) or (
+            isinstance(value, Iterable) and not isinstance(value, str)):
+        raise KqlValueError(
+            f"{filter_name} wants one value, got {value!r}; for a list write "
+            "`| kql_list` inside `in (...)`, or `| kql_dynamic` for dynamic([...])")
+    return str(value)
+
+
 def kql_string(value: Any) -> Markup:
-    """`"text"` with KQL escapes."""
-    return Markup(_string_literal(str(value)))
+    """`"text"` with KQL escapes, from one value."""
+    return Markup(_string_literal(_one_value(value, "kql_string")))
 
 
 def kql_dynamic(value: Any) -> Markup:
@@ -89,7 +103,7 @@ def kql_list(value: Any) -> Markup:
 
 def kql_column(value: Any) -> Markup:
     """A column name: bare when it is a plain identifier, else `['quoted']`."""
-    name = str(value)
+    name = _one_value(value, "kql_column")
     if _IDENT.match(name):
         return Markup(name)
     if _CONTROL.search(name) or "\n" in name:

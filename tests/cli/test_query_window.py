@@ -62,3 +62,13 @@ def test_rows_too_wide_for_the_terminal_print_as_records(project: Path,
     monkeypatch.setattr(console.stdout, "width", 1000)
     wide = invoke("query", str(RULE), "--window", "1h")
     assert "── row 1 ──" not in wide.stdout and "TargetProc" in wide.stdout
+
+
+@pytest.mark.parametrize("command", ["query", "deploy"])
+@pytest.mark.parametrize("window", ["0m", "0s"])
+def test_empty_window_is_refused_not_replaced_by_query_period(project: Path, command: str,
+                                                             window: str) -> None:
+    args = [command, str(RULE)] if command == "query" else [command]
+    result = invoke(*args, "--window", window)
+    assert result.exit_code == 2, result.output
+    assert "is not a window of time" in result.output and "30m" in result.output

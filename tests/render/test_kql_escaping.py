@@ -83,3 +83,14 @@ def test_control_characters_without_kql_escape_are_refused() -> None:
     with pytest.raises(TemplateFailure, match="control character"):
         render_text("T | where h == {{ h | kql_string }}", {"h": "a\x00b"}, kql=True,
                     templates_dir=None)
+
+
+@pytest.mark.parametrize("value", [["CONTOSO\\admin1", "o'brien"], {"a": 1}, None, ("x",)])
+@pytest.mark.parametrize("filter_name", ["kql_string", "kql_column"])
+def test_one_value_filters_refuse_lists_instead_of_stringifying_them(value: object,
+                                                                    filter_name: str) -> None:
+    # str(list) would be one literal "['CONTOSO\\\\admin1', ...]": an exclusion list that
+    # excludes no one, with no error anywhere.
+    with pytest.raises(TemplateFailure, match=rf"{filter_name} wants one value.*kql_list"):
+        render_text(f"T | where a !in ({{{{ v | {filter_name} }}}})", {"v": value}, kql=True,
+                    templates_dir=None)
