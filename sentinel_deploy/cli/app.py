@@ -13,7 +13,15 @@ import typer
 
 from sentinel_deploy.cli import console as out
 from sentinel_deploy.cli.errors import EXIT_FINDINGS, friendly_errors
-from sentinel_deploy.cli.options import ConfigFile, Env, KustoJs, OutputFormat, Paths, Window
+from sentinel_deploy.cli.options import (
+    ConfigFile,
+    Env,
+    KustoJs,
+    OutputFormat,
+    Paths,
+    ReportFormat,
+    Window,
+)
 
 app = typer.Typer(
     name="sentinel-deploy",
@@ -62,7 +70,7 @@ def render(paths: Paths = None, env: Env = None, config: ConfigFile = None,
 @app.command()
 @friendly_errors
 def validate(paths: Paths = None, env: Env = None, config: ConfigFile = None,
-             output: OutputFormat = "human",
+             output: ReportFormat = "human",
              strict: Annotated[bool, typer.Option(
                  "--strict", help="Fail on warnings too.")] = False,
              kusto_js: KustoJs = None,

@@ -19,6 +19,7 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_FINDINGS = 1  # the job ran and found problems (invalid rules, failed checks)
 EXIT_USAGE = 2  # bad input or environment: nothing was done
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shell tools end when their reader goes away
 
 
 def friendly_errors(func: F) -> F:
@@ -34,6 +35,12 @@ def friendly_errors(func: F) -> F:
         except KeyboardInterrupt:
             stderr.print("interrupted")
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader left (`validate -o sarif | head -1`): not a bug, nothing to say.
+            # stdout goes to /dev/null so the flush at exit does not fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # the last line of defence: a bug of ours
             if os.environ.get("SENTINEL_DEPLOY_DEBUG"):
                 raise

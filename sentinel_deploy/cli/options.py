@@ -29,6 +29,10 @@ Window = Annotated[
 ]
 OutputFormat = Annotated[
     str,
+    typer.Option("--output", "-o", help="Output format: human or json."),
+]
+ReportFormat = Annotated[  # findings also go to GitHub code scanning, hence SARIF
+    str,
     typer.Option("--output", "-o", help="Output format: human, json or sarif."),
 ]
 KustoJs = Annotated[

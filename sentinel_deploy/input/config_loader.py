@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from sentinel_deploy.input.model_errors import field_message, field_path
 from sentinel_deploy.objects.config import (
     DEFAULT_LOCAL_NAME,
     Environment,
@@ -50,8 +51,11 @@ def load_config(explicit: Path | None = None, start: Path = Path(".")) -> Projec
         return ProjectConfig.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise UserError(f"{where}: {first['msg']}", file=path,
+        loc = first["loc"]
+        if loc[:1] == ("environments",) and len(loc) > 3 and loc[2] in ("local", "azure"):
+            loc = loc[:2] + loc[3:]  # pydantic's tag of the environment kind, not a key of ours
+        where = field_path(loc)
+        raise UserError(f"{where}: {field_message(first)}", file=path,
                         hint="see README.md, section Configuration") from None
 
 

@@ -6,6 +6,7 @@ that carries either a rule or the diagnostics explaining why there is none.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sentinel_deploy.input.model_errors import field_message, field_path
 from sentinel_deploy.input.yaml_source import (
     SourceMap,
     decode_source,
@@ -117,10 +119,11 @@ def load_rule_file(file: Path, variables: Mapping[str, Any] | None = None,
         doc.rule = Rule.model_validate(doc.data)
     except ValidationError as exc:
         for err in exc.errors():
-            path = _loc_path(err["loc"])
-            doc.diagnostics.append(doc.diagnostic(
-                "SD003", f"{err['msg']} (got {_short(err.get('input'))})", path,
-                hint="see the Azure-Sentinel rule format; fix the field's type"))
+            path = field_path(err["loc"])
+            hint = (f"add `{path}:` (see the Azure-Sentinel rule format)"
+                    if err["type"] == "missing"
+                    else "see the Azure-Sentinel rule format; fix the field's value")
+            doc.diagnostics.append(doc.diagnostic("SD003", field_message(err), path, hint=hint))
     return doc
 
 
@@ -172,23 +175,19 @@ def _render_string(doc: RuleDocument, path: str, text: str, context: dict[str, A
         if exc.line is not None:
             mapped = map_into_file(doc.source_map, path, exc.line, 1)
             line = mapped[0] if mapped else line
-        hint = ("define it under [environments.<name>.vars] in sentinel-deploy.toml"
-                if exc.variable else "fix the Jinja expression")
+        hint = _undefined_hint(exc.variable, context) if exc.variable else \
+            "fix the Jinja expression"
         doc.diagnostics.append(Diagnostic("SD010", exc.message, file=doc.file, line=line,
                                           field=path, hint=hint))
         return text
 
 
-def _loc_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+def _undefined_hint(variable: str, context: dict[str, Any]) -> str:
+    env = context.get("env")
+    table = f"[environments.{env}.vars]" if isinstance(env, str) else "[environments.<name>.vars]"
+    close = difflib.get_close_matches(variable, [k for k in context if k != "env"], n=1)
+    guess = f"did you mean `{close[0]}`? Otherwise " if close else ""
+    return f"{guess}define it under {table} in sentinel-deploy.toml"
 
 
 def iter_rules(docs: Iterable[RuleDocument]) -> Iterator[tuple[RuleDocument, Rule]]:

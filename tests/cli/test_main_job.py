@@ -163,6 +163,13 @@ query: |
     assert result.exit_code == 1
     assert "templated.yaml:10" in result.output
     assert "no_such_hosts" in result.output
+    assert "[environments.local.vars]" in result.output
+    # A slip of the name gets the close match from the environment's variables.
+    target.write_text(target.read_text(encoding="utf-8").replace("no_such_hosts",
+                                                                 "allowed_admin_host"),
+                      encoding="utf-8")
+    result = invoke("render")
+    assert "did you mean `allowed_admin_hosts`?" in result.output
 
 
 def test_render_writes_api_bodies(project: Path, tmp_path: Path) -> None:

@@ -53,3 +53,19 @@ def test_validate_with_v8_exits_with_its_code_and_complete_output(tmp_path: Path
     report = json.loads(done.stdout[done.stdout.index("{"):])
     text = json.dumps(report)
     assert "KS142" in text and "ResultTyp" in text
+
+
+@pytest.mark.parametrize("command", [["validate", "--output", "sarif"], ["render"]])
+def test_reader_leaving_the_pipe_is_not_an_internal_error(tmp_path: Path,
+                                                         command: list[str]) -> None:
+    """`sentinel-deploy validate -o sarif | head -1`: a quiet exit 141, as shell tools do."""
+    (tmp_path / "sentinel-deploy.toml").write_text('rules = ["analytics"]\n', encoding="utf-8")
+    (tmp_path / "analytics").mkdir()
+    (tmp_path / "analytics" / "rule.yaml").write_text(BROKEN, encoding="utf-8")
+    proc = subprocess.Popen([*_command(), *command], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader is gone before the command writes a byte
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 141, err
+    assert "internal error" not in err and "Traceback" not in err, err

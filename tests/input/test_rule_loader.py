@@ -95,3 +95,31 @@ def test_test_case_folders_are_not_rules(tmp_path: Path) -> None:
     (tmp_path / "rule.tests").mkdir()
     write(tmp_path / "rule.tests", "name: case\n", "case.yaml")
     assert discover_rule_files([tmp_path]) == [tmp_path / "rule.yaml"]
+
+
+def test_model_errors_speak_of_the_file_not_of_pydantic(tmp_path: Path) -> None:
+    text = RULE.replace("id: 4b7c1a22-6f0e-4e8a-9d51-3c2b1a0f9e87\n", "").replace(
+        "queryFrequency: 5m", "queryFrequency: 1 hour")
+    doc = load_rule_file(write(tmp_path, text))
+    by_field = {d.field: d for d in doc.diagnostics}
+    assert by_field["id"].message == "this field is required and missing"
+    assert by_field["id"].hint is not None and "add `id:`" in by_field["id"].hint
+    frequency = by_field["queryFrequency"]
+    assert not frequency.message.startswith("Value error")
+    assert frequency.message.count("'1 hour'") == 1  # named once, not echoed by "(got ...)"
+    assert frequency.line == 3  # the id line is gone
+
+
+def test_config_error_names_the_environment_key_once(tmp_path: Path) -> None:
+    import pytest
+
+    from sentinel_deploy.input.config_loader import load_config
+    from sentinel_deploy.objects.diagnostics import UserError
+
+    config = tmp_path / "sentinel-deploy.toml"
+    config.write_text('[environments.local]\nkind = "local"\nmax_results = "x"\n',
+                      encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_config(config)
+    assert caught.value.message.startswith("environments.local.max_results: ")
+    assert "(got 'x')" in caught.value.message
