@@ -9,8 +9,9 @@ from importlib import resources
 from pathlib import Path
 
 from sentinel_deploy.catalog.jsonfile import catalog_from_json
-from sentinel_deploy.catalog.model import Catalog
+from sentinel_deploy.catalog.model import Catalog, TableSchema
 from sentinel_deploy.catalog.user import load_user_schemas
+from sentinel_deploy.objects.diagnostics import UserError
 
 # Addressed from the top package: `data/` is package data, not an importable package.
 _PACKAGE = "sentinel_deploy"
@@ -58,6 +59,18 @@ def load_catalog(extra: Iterable[Path] = (),
         catalog.tables.pop(function.name, None)
         catalog.functions[function.name] = function
     catalog.watchlists.update(user.watchlists)
+    for added in user.added_columns:
+        table = catalog.tables.get(added.table)
+        if table is None:
+            raise UserError(f"addColumns: {added.table!r} is not a table of the catalog",
+                            file=added.file, line=added.line,
+                            hint="declare the whole table under `tables` instead "
+                                 "(`sentinel-deploy catalog` lists the known tables)")
+        # A column named again takes the new type: the workspace's schema is the newer one.
+        columns = {c.name: c for c in table.columns}
+        columns.update((c.name, c) for c in added.columns)
+        catalog.tables[added.table] = TableSchema(table.name, tuple(columns.values()),
+                                                  table.source)
     if environment_tables is not None:
         allowed = set(environment_tables)
         catalog.tables = {n: t for n, t in catalog.tables.items() if n in allowed}

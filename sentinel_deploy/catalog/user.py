@@ -4,6 +4,8 @@ Format (YAML, one or more files, usually under `schemas/`; see docs/catalog.md):
 
     tables:
       MyApp_CL: {TimeGenerated: datetime, UserName: string, Bytes: long}
+    addColumns:                  # to a packaged table, when the workspace's schema is newer
+      SigninLogs: {AutonomousSystemNumber: int}
     functions:
       MyParser:
         parameters: [{name: since, type: timespan, default: "1d"}]   # or "since:timespan=1d"
@@ -30,7 +32,7 @@ from sentinel_deploy.input.yaml_source import SourceMap, decode_source, load_yam
 from sentinel_deploy.objects.diagnostics import UserError
 
 SCHEMA_SUFFIXES = (".yaml", ".yml")
-_SECTIONS = ("tables", "functions", "watchlists")
+_SECTIONS = ("tables", "addColumns", "functions", "watchlists")
 _FUNCTION_KEYS = ("parameters", "columns", "body")
 _WATCHLIST_KEYS = ("columns", "file", "searchKey")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -45,6 +47,18 @@ class UserSchemas:
     tables: dict[str, TableSchema] = field(default_factory=dict)
     functions: dict[str, FunctionSchema] = field(default_factory=dict)
     watchlists: dict[str, Watchlist] = field(default_factory=dict)
+    # Columns for tables declared elsewhere (the packaged catalog, usually): a
+    # workspace's schema is newer than the catalog's, and redeclaring a table
+    # of 80 columns to add one would copy 79 that then never get updates.
+    added_columns: list[AddedColumns] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class AddedColumns:
+    table: str
+    columns: tuple[Column, ...]
+    file: Path
+    line: int | None
 
 
 def schema_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -104,6 +118,10 @@ class _SchemaFile:
             out.tables[name] = TableSchema(
                 name, self._columns(spec, f"tables.{name}", required=True),
                 self.where(f"tables.{name}"))
+        for name, spec in self._section(data, "addColumns"):
+            out.added_columns.append(AddedColumns(
+                name, self._columns(spec, f"addColumns.{name}", required=True), self.file,
+                self.smap.line_of(f"addColumns.{name}")))
         for name, spec in self._section(data, "functions"):
             self._declare(name, "functions", declared)
             out.functions[name] = self._function(name, spec)

@@ -162,3 +162,28 @@ def test_not_utf8(tmp_path):
     bad.write_bytes("tables:\n  T_CL: {Caf\xe9: string}\n".encode("latin-1"))
     with pytest.raises(UserError, match="not UTF-8"):
         load_catalog([bad])
+
+
+def test_add_columns_extends_a_packaged_table_and_keeps_its_columns(tmp_path: Path) -> None:
+    packaged = load_catalog().table("SigninLogs")
+    assert packaged is not None and "AutonomousSystemNumber" not in packaged.column_types()
+    _write(tmp_path / "schemas" / "newer.yaml", """\
+addColumns:
+  SigninLogs:
+    AutonomousSystemNumber: int
+    ResultType: int          # named again: the newer type wins
+""")
+    table = load_catalog([tmp_path / "schemas"]).table("SigninLogs")
+    assert table is not None
+    types = table.column_types()
+    assert types["AutonomousSystemNumber"] == "int" and types["ResultType"] == "int"
+    assert len(types) == len(packaged.column_types()) + 1
+    assert types["UserPrincipalName"] == "string"  # everything else kept
+
+
+def test_add_columns_to_an_unknown_table_names_file_and_line(tmp_path: Path) -> None:
+    _write(tmp_path / "s.yaml", "addColumns:\n  NoSuchTable:\n    X: string\n")
+    with pytest.raises(UserError) as caught:
+        load_catalog([tmp_path / "s.yaml"])
+    assert "NoSuchTable" in caught.value.message and caught.value.line == 2
+    assert caught.value.hint is not None and "`tables`" in caught.value.hint
