@@ -13,7 +13,8 @@ from sentinel_deploy.objects.diagnostics import Diagnostic
 from sentinel_deploy.validation.kql import KqlDiagnostic
 
 _HINTS = {
-    "KS142": "check the column name against the table's columns: sentinel-deploy catalog <Table>",
+    "KS142": ("check the column name against the table's columns: sentinel-deploy catalog "
+              "<Table>; a column newer than the catalog goes under addColumns in schemas/"),
     "KS204": "the table is not in the catalog: declare it under schemas/ (docs/catalog.md) "
              "if it exists in your workspace",
     "KS211": "declare the function under schemas/ (docs/catalog.md) if your workspace has it",
