@@ -49,7 +49,7 @@ class SarifReporter:
             "tool": {"driver": {
                 "name": "sentinel-deploy",
                 "version": _tool_version(),
-                "informationUri": "https://github.com/Azure/Azure-Sentinel",
+                # No informationUri: it must be the tool's own page, and there is none yet.
                 "rules": rules,
             }},
             "results": [self._result(d, index[d.code]) for d in ordered],
