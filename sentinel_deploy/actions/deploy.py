@@ -204,8 +204,11 @@ def _deploy_disabled_first(session: Session, plan: _Plan, workspace: Workspace,
     if dry_run:
         report.outcome = (Outcome.WOULD_CREATE if report.action == "create"
                           else Outcome.WOULD_UPDATE)
-        report.detail = ("would enable" if report.check.passed and plan.want_enabled
-                         else "would stay disabled")
+        if not report.check.passed:
+            # The reason the real run would give: a dry run is for finding out why.
+            report.detail = f"would stay disabled: {report.check.reason}"
+        else:
+            report.detail = "would enable" if plan.want_enabled else "would stay disabled"
         return report
 
     etag = plan.current_etag()

@@ -72,6 +72,29 @@ def test_dry_run_writes_nothing(project: Path) -> None:
     assert stored_rules(project) == {}
 
 
+def test_dry_run_leaves_the_disk_untouched(project: Path) -> None:
+    # The default state_dir: nothing under .sentinel-deploy/, not even an empty folder.
+    (project / "sentinel-deploy.toml").write_text(
+        (project / "sentinel-deploy.toml").read_text().replace('state_dir = "state"\n', ""))
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    result = invoke("deploy", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+    assert not (project / ".sentinel-deploy").exists()
+
+
+def test_dry_run_of_a_new_rule_gives_the_reason_of_a_failed_check(project: Path) -> None:
+    text = (project / RULE).read_text(encoding="utf-8")
+    (project / RULE).write_text(text + "sentinelDeploy:\n  maxResults: 2\n", encoding="utf-8")
+    dry = invoke("deploy", "--dry-run")
+    assert dry.exit_code == 1, dry.output
+    flat = " ".join(dry.output.split())
+    assert "would stay disabled: 4 rows over 1h exceeds the limit of 2" in flat
+    real = invoke("deploy")
+    assert real.exit_code == 1, real.output
+    assert "4 rows over 1h exceeds the limit of 2" in " ".join(real.output.split())
+
+
 def test_noisy_rule_stays_disabled(project: Path) -> None:
     text = (project / RULE).read_text(encoding="utf-8")
     (project / RULE).write_text(text + "sentinelDeploy:\n  maxResults: 2\n", encoding="utf-8")
