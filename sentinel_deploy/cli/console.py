@@ -45,7 +45,8 @@ def diagnostics(items: Iterable[Diagnostic]) -> None:
 _OUTCOME_STYLE = {
     "enabled": "green", "unchanged": "dim", "deployed disabled": "cyan",
     "held disabled": "bold red", "held (old version enabled)": "bold red", "failed": "bold red",
-    "would create": "cyan", "would update": "cyan",
+    "left as is (check failed)": "bold red",
+    "would create": "cyan", "would update": "cyan", "would enable": "cyan",
 }
 
 

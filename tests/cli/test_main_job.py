@@ -252,6 +252,21 @@ def test_failing_update_keeps_the_enabled_version(project: Path) -> None:
     assert stored_rules(project)[rule_id(project)] == before
 
 
+def test_new_settings_failing_on_an_enabled_rule_do_not_claim_an_update(project: Path) -> None:
+    assert invoke("deploy").exit_code == 0
+    before = stored_rules(project)[rule_id(project)]
+    text = (project / RULE).read_text(encoding="utf-8")
+    (project / RULE).write_text(text + "sentinelDeploy:\n  minResults: 100\n",
+                                encoding="utf-8")
+    result = invoke("deploy")
+    assert result.exit_code == 1, result.output  # the new expectation is not met
+    flat = " ".join(result.output.split())
+    assert ("enabled rule left as is: check with the new settings failed: 4 rows over 1h, "
+            "fewer than the expected minimum of 100") in flat
+    assert "update not applied" not in flat and "held (old version enabled)" not in flat
+    assert stored_rules(project)[rule_id(project)] == before
+
+
 def test_check_on_empty_tables_warns_and_names_them(project: Path) -> None:
     _extra_rule(project, "empty_syslog", "5b1f3c44-8a0e-4d5e-9b7a-3c2d1e0f9a88",
                 'Syslog\n| where ProcessName == "sudo"\n| project TimeGenerated, Computer')
