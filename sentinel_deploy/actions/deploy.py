@@ -16,6 +16,7 @@ Any failure is reported; nothing is ever half-enabled.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -96,9 +97,35 @@ class DeployReport:
         return not any(d.is_error for d in self.diagnostics) and not any(
             r.failed for r in self.rules)
 
+    def summary(self) -> str:
+        """One line: what happened to how many rules, categories with none left out."""
+        counts = Counter(_summary_key(r) for r in self.rules)
+        parts = [f"{counts[key]} {key}" for key in _SUMMARY_ORDER if counts[key]]
+        return f"{len(self.rules)} rule(s): " + (", ".join(parts) or "none")
+
     @property
     def writes(self) -> int:
         return sum(r.action != "unchanged" for r in self.rules if not self.dry_run)
+
+
+_SUMMARY_ORDER = ("created", "updated", "enabled", "disabled", "to create", "to update",
+                  "to enable", "unchanged", "failed")
+
+
+def _summary_key(rule: RuleReport) -> str:
+    # By what was written, not by the final state: an update of an enabled rule
+    # ends enabled too, but "enabled" is kept for a held rule that now passes.
+    if rule.failed:
+        return "failed"
+    if rule.outcome in (Outcome.WOULD_CREATE, Outcome.WOULD_UPDATE, Outcome.WOULD_ENABLE):
+        return str(rule.outcome).replace("would ", "to ")
+    if rule.outcome in (Outcome.ENABLED, Outcome.DEPLOYED_DISABLED):
+        if rule.action == "create":
+            return "created"
+        if rule.action == "update":
+            return "updated"
+        return "enabled" if rule.outcome is Outcome.ENABLED else "disabled"
+    return "unchanged"
 
 
 @dataclass

@@ -211,3 +211,20 @@ def test_recheck_without_a_record_says_so(session: Session) -> None:
                     encoding="utf-8")
     [changed] = run(session).rules
     assert changed.detail == "re-checked: check settings changed"
+
+
+def test_summary_tells_created_updated_and_enabled_apart(session: Session) -> None:
+    assert run(session, dry_run=True).summary() == "1 rule(s): 1 to create"
+    assert run(session).summary() == "1 rule(s): 1 created"
+    edit_rule(session, "severity: High", "severity: Medium")
+    assert run(session, dry_run=True).summary() == "1 rule(s): 1 to update"
+    assert run(session).summary() == "1 rule(s): 1 updated"
+    assert run(session).summary() == "1 rule(s): 1 unchanged"
+    path = session.config.root / RULE
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "enabled: false\n", encoding="utf-8")
+    assert run(session).summary() == "1 rule(s): 1 disabled"
+    path.write_text(original + "sentinelDeploy:\n  maxResults: 1\n", encoding="utf-8")
+    assert run(session).summary() == "1 rule(s): 1 failed"
+    path.write_text(original, encoding="utf-8")
+    assert run(session).summary() == "1 rule(s): 1 enabled"  # held before, same body
