@@ -10,7 +10,7 @@ from sentinel_deploy.engine import LocalWorkspace
 from sentinel_deploy.engine.convert import quote_ident
 from sentinel_deploy.input.rule_loader import load_rule_file
 from sentinel_deploy.objects.diagnostics import Diagnostic, Severity, UserError
-from sentinel_deploy.objects.query_result import QueryFailed
+from sentinel_deploy.objects.query_result import LOCAL_ENGINE_UNSUPPORTED, QueryFailed
 from sentinel_deploy.testing.backtest import BacktestReport, backtest
 from sentinel_deploy.testing.schedule import Policy
 
@@ -48,8 +48,10 @@ def run_backtest(session: Session, rule_file: Path, data_dir: Path, start: datet
         try:
             report = backtest(ws, doc.rule.query, doc.rule.name, policy, start, end)
         except QueryFailed as exc:
-            raise UserError(f"the rule cannot run on the local engine: {exc.code}: "
-                            f"{exc.message}", file=rule_file,
+            # An unsupported construct's message already says it is the local engine's gap.
+            message = (exc.message if exc.code == LOCAL_ENGINE_UNSUPPORTED else
+                       f"the rule cannot run on the local engine: {exc.code}: {exc.message}")
+            raise UserError(message, file=rule_file,
                             hint="backtest it against a Log Analytics workspace") from None
         warnings += _empty_tables(ws, report.tables, data_dir)
     report.warnings = warnings

@@ -49,6 +49,10 @@ class CheckRecord:
     def matches(self, rule_id: str, print_: str) -> bool:
         return self.passed.get(rule_id) == print_
 
+    def knows(self, rule_id: str) -> bool:
+        """Whether any version of the rule passed a check recorded here."""
+        return rule_id in self.passed
+
     def remember(self, rule_id: str, print_: str) -> None:
         self.passed[rule_id] = print_
 

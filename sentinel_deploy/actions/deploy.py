@@ -16,6 +16,7 @@ Any failure is reported; nothing is ever half-enabled.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -36,6 +37,9 @@ __all__ = ["CheckResult", "DeployReport", "Outcome", "RuleReport", "Workspace", 
            "deploy", "run_check"]
 
 HELD_ENABLED_DETAIL = "held: update not applied, old version still enabled"
+# Why a rule whose body is unchanged is checked again.
+SETTINGS_CHANGED = "check settings changed"
+NO_RECORD = "no record of an earlier check"
 
 
 class RulesApi(Protocol):
@@ -50,9 +54,13 @@ class Outcome(StrEnum):
     DEPLOYED_DISABLED = "deployed disabled"  # rule file says enabled: false; checked
     HELD_DISABLED = "held disabled"  # written, check failed: stays disabled
     HELD_ENABLED = "held (old version enabled)"  # check failed: nothing written
+    # Same body, re-checked (new sentinelDeploy settings, or no record) and failed:
+    # there was no update to hold back, the enabled rule is simply left alone.
+    LEFT_ENABLED = "left as is (check failed)"
     FAILED = "failed"  # the workspace refused a write
     WOULD_CREATE = "would create"
     WOULD_UPDATE = "would update"
+    WOULD_ENABLE = "would enable"  # same body, held disabled before, passes now
 
 
 @dataclass
@@ -69,7 +77,7 @@ class RuleReport:
     @property
     def failed(self) -> bool:
         return self.outcome in (Outcome.HELD_DISABLED, Outcome.HELD_ENABLED,
-                                Outcome.FAILED) or (
+                                Outcome.LEFT_ENABLED, Outcome.FAILED) or (
             self.check is not None and not self.check.passed)
 
     @property
@@ -89,9 +97,35 @@ class DeployReport:
         return not any(d.is_error for d in self.diagnostics) and not any(
             r.failed for r in self.rules)
 
+    def summary(self) -> str:
+        """One line: what happened to how many rules, categories with none left out."""
+        counts = Counter(_summary_key(r) for r in self.rules)
+        parts = [f"{counts[key]} {key}" for key in _SUMMARY_ORDER if counts[key]]
+        return f"{len(self.rules)} rule(s): " + (", ".join(parts) or "none")
+
     @property
     def writes(self) -> int:
         return sum(r.action != "unchanged" for r in self.rules if not self.dry_run)
+
+
+_SUMMARY_ORDER = ("created", "updated", "enabled", "disabled", "to create", "to update",
+                  "to enable", "unchanged", "failed")
+
+
+def _summary_key(rule: RuleReport) -> str:
+    # By what was written, not by the final state: an update of an enabled rule
+    # ends enabled too, but "enabled" is kept for a held rule that now passes.
+    if rule.failed:
+        return "failed"
+    if rule.outcome in (Outcome.WOULD_CREATE, Outcome.WOULD_UPDATE, Outcome.WOULD_ENABLE):
+        return str(rule.outcome).replace("would ", "to ")
+    if rule.outcome in (Outcome.ENABLED, Outcome.DEPLOYED_DISABLED):
+        if rule.action == "create":
+            return "created"
+        if rule.action == "update":
+            return "updated"
+        return "enabled" if rule.outcome is Outcome.ENABLED else "disabled"
+    return "unchanged"
 
 
 @dataclass
@@ -155,7 +189,9 @@ def _deploy_one(session: Session, doc: RuleDocument, rule: Rule, current: dict[s
             return report
         # Same body, but the check's own settings (sentinelDeploy, the
         # environment's max_results) have not been checked against this version.
-        return _update_enabled(session, plan, workspace, record, report, window, dry_run)
+        why = SETTINGS_CHANGED if record.knows(rule.id) else NO_RECORD
+        return _update_enabled(session, plan, workspace, record, report, window, dry_run,
+                               recheck=why)
     if action == "unchanged" and plan.is_enabled and not plan.want_enabled:
         # The file now says disabled: turning a rule off needs no check.
         if dry_run:
@@ -169,29 +205,37 @@ def _deploy_one(session: Session, doc: RuleDocument, rule: Rule, current: dict[s
 
 
 def _update_enabled(session: Session, plan: _Plan, workspace: Workspace, record: CheckRecord,
-                    report: RuleReport, window: timedelta | None, dry_run: bool) -> RuleReport:
+                    report: RuleReport, window: timedelta | None, dry_run: bool,
+                    recheck: str | None = None) -> RuleReport:
     """An enabled rule: check the new version first; write only if it passes.
 
     Writing it disabled first (the flow for new rules) would take a working
     detection out of production whenever the new version's check fails.
+    `recheck` says why a rule whose body is unchanged is checked again; such a
+    rule is never written, whatever its check says.
     """
     report.check = run_check(session, plan.rule, workspace, window)
     if not report.check.passed:
-        report.outcome = Outcome.HELD_ENABLED
-        report.detail = f"{HELD_ENABLED_DETAIL} — {report.check.reason}"
+        if recheck is None:
+            report.outcome = Outcome.HELD_ENABLED
+            report.detail = f"{HELD_ENABLED_DETAIL} — {report.check.reason}"
+        else:
+            report.outcome = Outcome.LEFT_ENABLED
+            failed = ("check with the new settings failed" if recheck == SETTINGS_CHANGED
+                      else f"re-check ({recheck}) failed")
+            report.detail = f"enabled rule left as is: {failed}: {report.check.reason}"
+        return report
+    if recheck is not None:
+        report.detail = f"re-checked: {recheck}"
+        if not dry_run:
+            record.remember(plan.rule.id, plan.print_)
         return report
     if dry_run:
-        if report.action == "update":
-            report.outcome, report.detail = Outcome.WOULD_UPDATE, "would update, stays enabled"
-        else:
-            report.detail = "re-checked: check settings changed"
+        report.outcome, report.detail = Outcome.WOULD_UPDATE, "would update, stays enabled"
         return report
-    if report.action == "unchanged":
-        report.detail = "re-checked: check settings changed"
-    elif _put(workspace, plan, plan.current_etag(), enabled=True, report=report) is None:
+    if _put(workspace, plan, plan.current_etag(), enabled=True, report=report) is None:
         return report
-    else:
-        report.outcome = Outcome.ENABLED
+    report.outcome = Outcome.ENABLED
     record.remember(plan.rule.id, plan.print_)
     return report
 
@@ -202,10 +246,21 @@ def _deploy_disabled_first(session: Session, plan: _Plan, workspace: Workspace,
     """A new or disabled rule: PUT disabled, check, then enable with the etag of that PUT."""
     report.check = run_check(session, plan.rule, workspace, window)
     if dry_run:
-        report.outcome = (Outcome.WOULD_CREATE if report.action == "create"
-                          else Outcome.WOULD_UPDATE)
-        report.detail = ("would enable" if report.check.passed and plan.want_enabled
-                         else "would stay disabled")
+        # Named as the real run would name it: an unchanged body is not
+        # rewritten, so it is either enabled now or still held.
+        if report.action == "create":
+            report.outcome = Outcome.WOULD_CREATE
+        elif report.action == "update":
+            report.outcome = Outcome.WOULD_UPDATE
+        elif report.check.passed and plan.want_enabled:
+            report.outcome = Outcome.WOULD_ENABLE
+        else:
+            report.outcome = Outcome.HELD_DISABLED
+        if not report.check.passed:
+            # The reason the real run would give: a dry run is for finding out why.
+            report.detail = f"would stay disabled: {report.check.reason}"
+        else:
+            report.detail = "would enable" if plan.want_enabled else "would stay disabled"
         return report
 
     etag = plan.current_etag()

@@ -14,7 +14,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sentinel_deploy.objects.diagnostics import UserError
 from sentinel_deploy.objects.durations import to_kql
-from sentinel_deploy.objects.query_result import QueryFailed, QueryResult
+from sentinel_deploy.objects.query_result import (
+    LOCAL_ENGINE_UNSUPPORTED,
+    QueryFailed,
+    QueryResult,
+)
 from sentinel_deploy.objects.rule import Rule
 
 if TYPE_CHECKING:
@@ -61,6 +65,9 @@ def run_check(session: Session, rule: Rule, workspace: CheckTarget,
     try:
         result = workspace.logs.query(workspace.workspace_id, rule.query, timespan)
     except QueryFailed as exc:
+        if exc.code == LOCAL_ENGINE_UNSUPPORTED:
+            # Valid KQL the local engine lacks: only a real workspace can check it.
+            return CheckResult(False, None, f"{exc.message}: {try_in_azure(session)}", span)
         return CheckResult(False, None, f"query failed in the workspace: {exc.code}: "
                            f"{exc.message}", span)
     except UserError as exc:
@@ -88,6 +95,16 @@ def run_check(session: Session, rule: Rule, workspace: CheckTarget,
                 f"{to_kql(span)}): it proved only that the query runs, not that it finds "
                 "anything")
     return check
+
+
+def try_in_azure(session: Session) -> str:
+    """Where to run a query the local engine cannot: the project's Azure environments."""
+    from sentinel_deploy.objects.config import AzureEnvironment
+
+    names = [name for name, env in session.config.environments.items()
+             if isinstance(env, AzureEnvironment)]
+    where = " or ".join(f"--env {name}" for name in names) or "--env <azure env>"
+    return f"test it against an Azure workspace ({where})"
 
 
 def tables_in_query(query: str, known_tables: Iterable[str]) -> list[str]:

@@ -8,11 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from sentinel_deploy.actions.deploy import Workspace, check_window
+from sentinel_deploy.actions.deploy_check import try_in_azure
 from sentinel_deploy.actions.session import Session
 from sentinel_deploy.input.rule_loader import RuleDocument, load_rule_file
 from sentinel_deploy.objects.diagnostics import UserError
 from sentinel_deploy.objects.durations import to_kql
-from sentinel_deploy.objects.query_result import QueryFailed, QueryResult
+from sentinel_deploy.objects.query_result import (
+    LOCAL_ENGINE_UNSUPPORTED,
+    QueryFailed,
+    QueryResult,
+)
 from sentinel_deploy.validation.lints.timewindow import lookbacks
 from sentinel_deploy.validation.lints.tokens import TokenView
 
@@ -54,6 +59,9 @@ def run_rule_query(session: Session, rule_file: Path, workspace: Workspace,
         result = workspace.logs.query(workspace.workspace_id, query,
                                       (workspace.now - span, workspace.now))
     except QueryFailed as exc:
+        if exc.code == LOCAL_ENGINE_UNSUPPORTED:
+            # The query is fine; "fix the query" would send the user the wrong way.
+            raise UserError(exc.message, file=rule_file, hint=try_in_azure(session)) from None
         raise UserError(f"the query failed in the workspace: {exc.code}: {exc.message}",
                         file=rule_file, hint="fix the query; `sentinel-deploy validate` "
                         "checks it offline") from None

@@ -45,7 +45,8 @@ def diagnostics(items: Iterable[Diagnostic]) -> None:
 _OUTCOME_STYLE = {
     "enabled": "green", "unchanged": "dim", "deployed disabled": "cyan",
     "held disabled": "bold red", "held (old version enabled)": "bold red", "failed": "bold red",
-    "would create": "cyan", "would update": "cyan",
+    "left as is (check failed)": "bold red",
+    "would create": "cyan", "would update": "cyan", "would enable": "cyan",
 }
 
 
@@ -66,11 +67,7 @@ def deploy_report(report: DeployReport) -> None:
         table.add_row(escape(r.name), r.action, f"[{style}]{r.outcome}[/]", check, escape(detail))
     stdout.print(table)
     failed = [r for r in report.rules if r.failed]
-    summary = (f"{len(report.rules)} rule(s): "
-               f"{sum(r.outcome == 'enabled' for r in report.rules)} enabled, "
-               f"{sum(r.outcome == 'unchanged' for r in report.rules)} unchanged, "
-               f"{len(failed)} failed")
-    stdout.print(summary)
+    stdout.print(escape(report.summary()))
     for r in report.rules:
         for warning in r.warnings:
             # On stdout with the table: a pass that proves little belongs to the result.

@@ -32,8 +32,6 @@ class RuleStore:
         self.state_dir = Path(state_dir) if state_dir is not None else None
         self._lock = threading.RLock()
         self._workspaces: dict[WorkspaceKey, dict[str, dict[str, Any]]] = {}
-        if self.state_dir is not None:
-            self.state_dir.mkdir(parents=True, exist_ok=True)
 
     @property
     def lock(self) -> threading.RLock:
@@ -63,6 +61,9 @@ class RuleStore:
             return
         path = self._path(key)
         data = {"workspace": list(key), "rules": self._workspaces[key]}
+        # Created on the first write, not at start: a read-only session (a dry
+        # run, `query`) must leave no trace on disk, not even an empty folder.
+        self.state_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.state_dir, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -17,6 +17,7 @@ import duckdb
 import duckdb_kql
 
 from sentinel_deploy.catalog.model import Column
+from sentinel_deploy.engine.errors import to_query_failed
 from sentinel_deploy.objects.query_result import QueryFailed, QueryResult
 
 _TO_DUCKDB = {
@@ -88,6 +89,9 @@ class TableRunner:
                 relation = duckdb_kql.kql(self._con, query)
                 description = relation.description
                 rows = relation.fetchall()
+            except duckdb_kql.KqlUnsupportedError as exc:
+                # Named as the CLI's engine names it, so a client can tell it from a bad query.
+                raise to_query_failed(exc, query) from exc
             except duckdb_kql.KqlSyntaxError as exc:
                 raise QueryFailed("SyntaxError", str(exc)) from exc
             except (duckdb_kql.KqlSchemaError, duckdb.CatalogException,

@@ -93,7 +93,7 @@ class PreparedQuery:
         try:
             result = ws.translate(self.kql)
         except Exception as exc:
-            raise to_query_failed(exc) from exc
+            raise to_query_failed(exc, self.kql) from exc
         if result.unbound:
             raise QueryFailed(
                 "BadArgumentError",

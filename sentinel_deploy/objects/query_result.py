@@ -24,6 +24,12 @@ class QueryResult:
         return [dict(zip(names, row, strict=True)) for row in self.rows]
 
 
+#: QueryFailed.code for a construct valid in Kusto that the local engine
+#: (duckdb-kql) does not translate. The query is not at fault, so callers word
+#: it apart from a refusal (SyntaxError, SemanticError): run it in Azure instead.
+LOCAL_ENGINE_UNSUPPORTED = "LocalEngineUnsupported"
+
+
 class QueryFailed(Exception):
     """The workspace (or the local engine) refused or failed the query.
 

@@ -20,11 +20,14 @@ from pathlib import Path
 
 from sentinel_deploy.catalog.model import Catalog
 from sentinel_deploy.engine import LocalWorkspace, PreparedQuery
-from sentinel_deploy.engine.errors import ADVICE
 from sentinel_deploy.engine.tables import WINDOW_SCHEMA
 from sentinel_deploy.input.rule_loader import RuleDocument
 from sentinel_deploy.objects.diagnostics import UserError
-from sentinel_deploy.objects.query_result import QueryFailed, QueryResult
+from sentinel_deploy.objects.query_result import (
+    LOCAL_ENGINE_UNSUPPORTED,
+    QueryFailed,
+    QueryResult,
+)
 from sentinel_deploy.objects.rule import Rule
 from sentinel_deploy.testing.cases import TestCase, load_case
 from sentinel_deploy.testing.data import load_case_data
@@ -153,8 +156,9 @@ class _Bench:
         try:
             return ws.prepare(self.query)
         except QueryFailed as exc:
-            if exc.code == "BadArgumentError" and ADVICE in exc.message:
-                raise CannotRunLocally(f"cannot run locally: {exc.message}") from None
+            if exc.code == LOCAL_ENGINE_UNSUPPORTED:
+                raise CannotRunLocally(f"{exc.message}: test this rule against a Log "
+                                       "Analytics workspace") from None
             raise
 
     def _check_tables(self, case: TestCase, reads: set[str]) -> None:

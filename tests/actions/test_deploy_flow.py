@@ -162,7 +162,11 @@ def test_changed_sentinel_deploy_settings_are_rechecked(session: Session) -> Non
     path.write_text(original + "sentinelDeploy:\n  maxResults: 1\n", encoding="utf-8")
     report, puts, stored = _recorded_run(session)
     [held] = report.rules
-    assert held.action == "unchanged" and held.outcome is Outcome.HELD_ENABLED
+    # Nothing was there to update: the rule is left as it was, and says so.
+    assert held.action == "unchanged" and held.outcome is Outcome.LEFT_ENABLED
+    assert held.detail.startswith("enabled rule left as is: check with the new settings "
+                                  "failed: 4 rows over 1h exceeds the limit of 1")
+    assert "update not applied" not in held.detail
     assert held.check is not None and held.check.rows == 4
     assert puts == [] and not report.ok
     assert next(iter(stored.values()))["properties"]["enabled"] is True
@@ -173,3 +177,54 @@ def test_changed_sentinel_deploy_settings_are_rechecked(session: Session) -> Non
     assert rechecked.check is not None and rechecked.check.passed
     [settled] = run(session).rules  # checked with these settings already: nothing to do
     assert settled.outcome is Outcome.UNCHANGED and settled.check is None
+
+
+def test_dry_run_of_a_held_rule_reports_what_the_real_run_does(session: Session) -> None:
+    path = session.config.root / RULE
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "sentinelDeploy:\n  maxResults: 1\n", encoding="utf-8")
+    [first] = run(session).rules
+    assert first.outcome is Outcome.HELD_DISABLED
+    # Unchanged body, still failing: nothing would be written, so nothing "would update".
+    [dry] = run(session, dry_run=True).rules
+    [real] = run(session).rules
+    assert (dry.action, dry.outcome) == (real.action, real.outcome) == (
+        "unchanged", Outcome.HELD_DISABLED)
+    assert dry.detail == f"would stay disabled: {real.detail}"
+    # Now passing: the dry run says it would enable the rule, and the real run does.
+    path.write_text(original, encoding="utf-8")
+    [dry] = run(session, dry_run=True).rules
+    assert (dry.action, dry.outcome, dry.detail) == ("unchanged", Outcome.WOULD_ENABLE,
+                                                     "would enable")
+    [real] = run(session).rules
+    assert (real.action, real.outcome) == ("unchanged", Outcome.ENABLED)
+
+
+def test_recheck_without_a_record_says_so(session: Session) -> None:
+    run(session)
+    session.check_record_path.unlink()
+    [rechecked] = run(session).rules
+    assert rechecked.outcome is Outcome.UNCHANGED and rechecked.check is not None
+    assert rechecked.detail == "re-checked: no record of an earlier check"
+    path = session.config.root / RULE
+    path.write_text(path.read_text(encoding="utf-8") + "sentinelDeploy:\n  maxResults: 10\n",
+                    encoding="utf-8")
+    [changed] = run(session).rules
+    assert changed.detail == "re-checked: check settings changed"
+
+
+def test_summary_tells_created_updated_and_enabled_apart(session: Session) -> None:
+    assert run(session, dry_run=True).summary() == "1 rule(s): 1 to create"
+    assert run(session).summary() == "1 rule(s): 1 created"
+    edit_rule(session, "severity: High", "severity: Medium")
+    assert run(session, dry_run=True).summary() == "1 rule(s): 1 to update"
+    assert run(session).summary() == "1 rule(s): 1 updated"
+    assert run(session).summary() == "1 rule(s): 1 unchanged"
+    path = session.config.root / RULE
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "enabled: false\n", encoding="utf-8")
+    assert run(session).summary() == "1 rule(s): 1 disabled"
+    path.write_text(original + "sentinelDeploy:\n  maxResults: 1\n", encoding="utf-8")
+    assert run(session).summary() == "1 rule(s): 1 failed"
+    path.write_text(original, encoding="utf-8")
+    assert run(session).summary() == "1 rule(s): 1 enabled"  # held before, same body

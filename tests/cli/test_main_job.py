@@ -72,6 +72,29 @@ def test_dry_run_writes_nothing(project: Path) -> None:
     assert stored_rules(project) == {}
 
 
+def test_dry_run_leaves_the_disk_untouched(project: Path) -> None:
+    # The default state_dir: nothing under .sentinel-deploy/, not even an empty folder.
+    (project / "sentinel-deploy.toml").write_text(
+        (project / "sentinel-deploy.toml").read_text().replace('state_dir = "state"\n', ""))
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    result = invoke("deploy", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+    assert not (project / ".sentinel-deploy").exists()
+
+
+def test_dry_run_of_a_new_rule_gives_the_reason_of_a_failed_check(project: Path) -> None:
+    text = (project / RULE).read_text(encoding="utf-8")
+    (project / RULE).write_text(text + "sentinelDeploy:\n  maxResults: 2\n", encoding="utf-8")
+    dry = invoke("deploy", "--dry-run")
+    assert dry.exit_code == 1, dry.output
+    flat = " ".join(dry.output.split())
+    assert "would stay disabled: 4 rows over 1h exceeds the limit of 2" in flat
+    real = invoke("deploy")
+    assert real.exit_code == 1, real.output
+    assert "4 rows over 1h exceeds the limit of 2" in " ".join(real.output.split())
+
+
 def test_noisy_rule_stays_disabled(project: Path) -> None:
     text = (project / RULE).read_text(encoding="utf-8")
     (project / RULE).write_text(text + "sentinelDeploy:\n  maxResults: 2\n", encoding="utf-8")
@@ -82,8 +105,7 @@ def test_noisy_rule_stays_disabled(project: Path) -> None:
     assert stored_rules(project)[rule_id(project)]["properties"]["enabled"] is False
 
 
-def test_rule_the_workspace_cannot_run_stays_disabled(project: Path) -> None:
-    (project / "analytics" / "unrunnable.yaml").write_text("""
+UNRUNNABLE = """
 id: 0f7c2a55-3c1e-4c7e-9a64-2b9d8f6a1c11
 name: Uses a plugin the local engine lacks
 description: test
@@ -102,13 +124,62 @@ entityMappings:
     fieldMappings:
       - identifier: HostName
         columnName: DeviceName
-""", encoding="utf-8")
+"""
+
+
+def _unrunnable(project: Path, tail: str = "| evaluate bag_unpack(AdditionalFields)") -> Path:
+    path = project / "analytics" / "unrunnable.yaml"
+    path.write_text(UNRUNNABLE.replace("| evaluate bag_unpack(AdditionalFields)", tail),
+                    encoding="utf-8")
+    return path
+
+
+def test_rule_the_local_engine_cannot_run_stays_disabled_and_says_why(project: Path) -> None:
+    _unrunnable(project)
+    expected = ("the local engine cannot run this query (evaluate bag_unpack): test it "
+                "against an Azure workspace (--env <azure env>)")
+    dry = invoke("deploy", "--dry-run")
+    assert dry.exit_code == 1
+    assert f"would stay disabled: {expected}" in " ".join(dry.output.split())
     result = invoke("deploy")
     assert result.exit_code == 1
     rules = stored_rules(project)
     assert rules["0f7c2a55-3c1e-4c7e-9a64-2b9d8f6a1c11"]["properties"]["enabled"] is False
     assert rules[rule_id(project)]["properties"]["enabled"] is True
-    assert "query failed in the workspace" in result.output
+    flat = " ".join(result.output.split())
+    assert expected in flat
+    # The query is valid KQL: nothing may send the user to fix it, nor quote engine internals.
+    for wrong in ("fix the query", "in this wave", "EvaluateOperator", "query failed"):
+        assert wrong not in flat, wrong
+
+
+def test_local_engine_gap_names_the_azure_environment_and_the_construct(project: Path) -> None:
+    config = project / "sentinel-deploy.toml"
+    config.write_text(config.read_text(encoding="utf-8") + """
+[environments.prod]
+kind = "azure"
+subscription_id = "00000000-0000-0000-0000-000000000000"
+resource_group = "rg"
+workspace_name = "law"
+workspace_id = "00000000-0000-0000-0000-000000000000"
+""", encoding="utf-8")
+    _unrunnable(project, "| extend Cell = geo_point_to_s2cell(1.5, 2.5)")
+    result = invoke("deploy", "--env", "local")
+    assert result.exit_code == 1
+    flat = " ".join(result.output.split())
+    assert ("the local engine cannot run this query (geo_point_to_s2cell()): test it against "
+            "an Azure workspace (--env prod)") in flat
+    assert "in this wave" not in flat and "translate/" not in flat
+
+
+def test_query_of_a_rule_the_local_engine_cannot_run(project: Path) -> None:
+    path = _unrunnable(project, "| evaluate pivot(FileName)")
+    result = invoke("query", str(path))
+    assert result.exit_code == 2
+    flat = " ".join(result.output.split())
+    assert "the local engine cannot run this query (evaluate pivot)" in flat
+    assert "test it against an Azure workspace (--env <azure env>)" in flat
+    assert "fix the query" not in flat and "in this wave" not in flat
 
 
 def test_invalid_rule_means_nothing_is_deployed(project: Path) -> None:
@@ -233,6 +304,21 @@ def test_failing_update_keeps_the_enabled_version(project: Path) -> None:
     flat = " ".join(result.output.split())
     assert "held: update not applied, old version still enabled" in flat
     assert "exceeds the limit of 2" in flat
+    assert stored_rules(project)[rule_id(project)] == before
+
+
+def test_new_settings_failing_on_an_enabled_rule_do_not_claim_an_update(project: Path) -> None:
+    assert invoke("deploy").exit_code == 0
+    before = stored_rules(project)[rule_id(project)]
+    text = (project / RULE).read_text(encoding="utf-8")
+    (project / RULE).write_text(text + "sentinelDeploy:\n  minResults: 100\n",
+                                encoding="utf-8")
+    result = invoke("deploy")
+    assert result.exit_code == 1, result.output  # the new expectation is not met
+    flat = " ".join(result.output.split())
+    assert ("enabled rule left as is: check with the new settings failed: 4 rows over 1h, "
+            "fewer than the expected minimum of 100") in flat
+    assert "update not applied" not in flat and "held (old version enabled)" not in flat
     assert stored_rules(project)[rule_id(project)] == before
 
 

@@ -141,7 +141,8 @@ query: SecurityEvent | evaluate bag_unpack(EventData)
     assert result.exit_code == 0, result.output
     assert "0 passed, 0 failed, 2 skipped" in result.output
     flat = " ".join(result.output.split())
-    assert "EvaluateOperator" in flat and "Log Analytics workspace" in flat
+    assert "the local engine cannot run this query (evaluate bag_unpack)" in flat
+    assert "Log Analytics workspace" in flat and "in this wave" not in flat
 
 
 def test_a_case_file_path_runs_that_case_only(bind_rule: Path) -> None:

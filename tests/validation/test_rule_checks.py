@@ -152,6 +152,11 @@ CASES = [
      "SD143", "      - Person"),
     ("unknown connector", [("connectorId: AzureActiveDirectory", "connectorId: BrandNew")],
      "SD150", "connectorId: BrandNew"),
+    ("min results above max", [("kind: Scheduled", "kind: Scheduled\nsentinelDeploy:\n"
+                                "  maxResults: 50\n  minResults: 100")],
+     "SD160", "  minResults: 100"),
+    ("negative max results", [("kind: Scheduled", "kind: Scheduled\nsentinelDeploy:\n"
+                               "  maxResults: -1")], "SD160", "  maxResults: -1"),
 ]
 
 

@@ -4,6 +4,7 @@ Importing the topic modules registers their checks, in this order.
 """
 
 from sentinel_deploy.validation.rule_checks import (  # noqa: F401  (registration)
+    deploy_settings,
     details,
     entities,
     identity,
