@@ -105,33 +105,10 @@ def test_noisy_rule_stays_disabled(project: Path) -> None:
     assert stored_rules(project)[rule_id(project)]["properties"]["enabled"] is False
 
 
-UNRUNNABLE = """
-id: 0f7c2a55-3c1e-4c7e-9a64-2b9d8f6a1c11
-name: Uses a plugin the local engine lacks
-description: test
-severity: Low
-queryFrequency: 1h
-queryPeriod: 1h
-triggerOperator: gt
-triggerThreshold: 0
-tactics: [Discovery]
-relevantTechniques: [T1082]
-query: |
-  DeviceProcessEvents
-  | evaluate bag_unpack(AdditionalFields)
-entityMappings:
-  - entityType: Host
-    fieldMappings:
-      - identifier: HostName
-        columnName: DeviceName
-"""
-
-
 def _unrunnable(project: Path, tail: str = "| evaluate bag_unpack(AdditionalFields)") -> Path:
-    path = project / "analytics" / "unrunnable.yaml"
-    path.write_text(UNRUNNABLE.replace("| evaluate bag_unpack(AdditionalFields)", tail),
-                    encoding="utf-8")
-    return path
+    """A valid rule whose query uses a construct the local engine lacks."""
+    return _extra_rule(project, "unrunnable", "0f7c2a55-3c1e-4c7e-9a64-2b9d8f6a1c11",
+                       f"DeviceProcessEvents\n{tail}", column="DeviceName")
 
 
 def test_rule_the_local_engine_cannot_run_stays_disabled_and_says_why(project: Path) -> None:
@@ -272,8 +249,10 @@ def test_bad_window(project: Path, window: str) -> None:
     assert "--window" in result.output
 
 
-def _extra_rule(project: Path, name: str, rule_guid: str, query: str) -> None:
-    (project / "analytics" / f"{name}.yaml").write_text(f"""
+def _extra_rule(project: Path, name: str, rule_guid: str, query: str,
+                column: str = "Computer") -> Path:
+    path = project / "analytics" / f"{name}.yaml"
+    path.write_text(f"""
 id: {rule_guid}
 name: {name}
 description: test
@@ -289,8 +268,9 @@ query: |
   - entityType: Host
     fieldMappings:
       - identifier: HostName
-        columnName: Computer
+        columnName: {column}
 """, encoding="utf-8")
+    return path
 
 
 def test_failing_update_keeps_the_enabled_version(project: Path) -> None:
