@@ -90,6 +90,10 @@ def load_yaml_with_positions(text: str, file: Path) -> tuple[Any, SourceMap]:
     constructor = yaml.SafeLoader("")
     try:
         value = _construct(node, "", source_map, text, constructor)
+    except _ValueUnreadable as exc:
+        raise UserError(exc.message, file=file, line=exc.line,
+                        hint="write a valid value (dates as 2024-01-31), or quote it to keep "
+                             "it as text") from None
     finally:
         constructor.dispose()
     return value, source_map
@@ -102,7 +106,7 @@ def _construct(node: yaml.Node, path: str, smap: SourceMap, text: str,
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(constructor.construct_object(key_node, deep=True))
+            key = str(_scalar(key_node, constructor))
             child = f"{path}.{key}" if path else key
             out[key] = _construct(value_node, child, smap, text, constructor)
             # the key's own line is the more useful place to point at for a field
@@ -112,10 +116,30 @@ def _construct(node: yaml.Node, path: str, smap: SourceMap, text: str,
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, f"{path}[{i}]", smap, text, constructor)
                 for i, item in enumerate(node.value)]
-    scalar = constructor.construct_object(node, deep=True)
+    scalar = _scalar(node, constructor)
     if isinstance(scalar, str) and path:
         smap.blocks[path] = _block_of(node, text)
     return scalar
+
+
+def _scalar(node: yaml.Node, constructor: yaml.SafeLoader) -> Any:
+    """A scalar's value; one YAML reads as a type but cannot build is located, not raised.
+
+    `2024-13-01` matches YAML's timestamp pattern, so PyYAML builds a date and
+    fails with a bare ValueError that names neither file nor line.
+    """
+    try:
+        return constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError, yaml.YAMLError) as exc:
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise _ValueUnreadable(f"cannot read {node.value!r}: {problem}",
+                               node.start_mark.line + 1) from None
+
+
+class _ValueUnreadable(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message, self.line = message, line
 
 
 def _block_of(node: yaml.ScalarNode, text: str) -> BlockScalar:

@@ -123,3 +123,14 @@ def test_config_error_names_the_environment_key_once(tmp_path: Path) -> None:
         load_config(config)
     assert caught.value.message.startswith("environments.local.max_results: ")
     assert "(got 'x')" in caught.value.message
+
+
+def test_a_date_that_does_not_exist_is_located_not_raised(tmp_path: Path) -> None:
+    # YAML reads 2024-13-01 as a timestamp; PyYAML then fails with a bare ValueError.
+    doc = load_rule_file(write(tmp_path, RULE.replace("severity: Medium",
+                                                      "severity: Medium\n"
+                                                      "lastUpdatedDateUTC: 2024-13-01")))
+    assert doc.rule is None
+    [diag] = doc.diagnostics
+    assert diag.code == "SD001" and diag.line == 4
+    assert "'2024-13-01'" in diag.message and "month must be in 1..12" in diag.message

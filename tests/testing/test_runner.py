@@ -112,6 +112,11 @@ def test_junit_xml(bind_rule: Path, project: Path) -> None:
     (f"now: {NOW}\nexpect: {{cont: 1}}\n", ["case.yaml:2", "no expectation"]),
     (f"now: {NOW}\ndata: empty/\nexpect: {{count: 0}}\n", ["no data files in", "empty"]),
     ("now: tomorrow\nexpect: {count: 0}\n", ["case.yaml:1", "'tomorrow' is not a date"]),
+    # Unquoted, YAML itself reads these as timestamps that cannot exist.
+    ("now: 2024-13-01T12:00:00Z\nexpect: {count: 0}\n",
+     ["case.yaml:1", "'2024-13-01T12:00:00Z'", "month must be in 1..12"]),
+    (_mount_case(time="2024-02-30T11:00:00Z"),
+     ["case.yaml:5", "'2024-02-30T11:00:00Z'", "day is out of range"]),
 ])
 def test_bad_input_is_one_clear_message(bind_rule: Path, case: str, expected: list[str]) -> None:
     (bind_rule.parent / "bind.tests" / "empty").mkdir(parents=True, exist_ok=True)
