@@ -63,6 +63,17 @@ def _dynamic_item(value: Any) -> str:
     raise KqlValueError(f"{value!r} cannot be placed inside dynamic()")
 
 
+def _defined(value: Any) -> Any:
+    """The value, or Jinja's own "'x' is undefined" error naming the variable.
+
+    Filters receive an Undefined object for a misspelt variable; without this
+    the user would read "kql_string wants one value, got Undefined".
+    """
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    return value
+
+
 def _one_value(value: Any, filter_name: str) -> str:
     """The text of a single value; a list or mapping is refused, never stringified.
 
@@ -79,11 +90,13 @@ def _one_value(value: Any, filter_name: str) -> str:
 
 def kql_string(value: Any) -> Markup:
     """`"text"` with KQL escapes, from one value."""
+    value = _defined(value)
     return Markup(_string_literal(_one_value(value, "kql_string")))
 
 
 def kql_dynamic(value: Any) -> Markup:
     """`dynamic([...])` (or `dynamic({...})`) from a list, tuple, set or mapping."""
+    value = _defined(value)
     if isinstance(value, str) or not isinstance(value, Iterable | Mapping):
         raise KqlValueError(f"kql_dynamic wants a list or mapping, got {value!r}")
     if isinstance(value, set | frozenset):
@@ -93,6 +106,7 @@ def kql_dynamic(value: Any) -> Markup:
 
 def kql_list(value: Any) -> Markup:
     """`"a", "b"`: the inside of `in (...)` or `has_any (...)`."""
+    value = _defined(value)
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise KqlValueError(f"kql_list wants a list, got {value!r}")
     items = [_literal(v) for v in value]
@@ -103,6 +117,7 @@ def kql_list(value: Any) -> Markup:
 
 def kql_column(value: Any) -> Markup:
     """A column name: bare when it is a plain identifier, else `['quoted']`."""
+    value = _defined(value)
     name = _one_value(value, "kql_column")
     if _IDENT.match(name):
         return Markup(name)
@@ -114,15 +129,14 @@ def kql_column(value: Any) -> Markup:
 def kql_timespan(value: Any) -> Markup:
     from sentinel_deploy.objects.durations import parse_duration
 
-    return Markup(to_kql(parse_duration(value)))
+    return Markup(to_kql(parse_duration(_defined(value))))
 
 
 def kql_finalize(value: Any) -> Markup:
     """What `{{ expr }}` may print into KQL without a filter."""
     if isinstance(value, Markup):
         return value
-    if isinstance(value, Undefined):
-        value._fail_with_undefined_error()  # StrictUndefined: name the variable
+    value = _defined(value)
     if isinstance(value, bool | int | float | timedelta):
         return Markup(_literal(value))
     raise KqlValueError(

@@ -94,3 +94,13 @@ def test_one_value_filters_refuse_lists_instead_of_stringifying_them(value: obje
     with pytest.raises(TemplateFailure, match=rf"{filter_name} wants one value.*kql_list"):
         render_text(f"T | where a !in ({{{{ v | {filter_name} }}}})", {"v": value}, kql=True,
                     templates_dir=None)
+
+
+@pytest.mark.parametrize("filter_name",
+                         ["kql_string", "kql_column", "kql_timespan", "kql_list", "kql_dynamic"])
+def test_misspelt_variable_through_a_filter_is_named_as_undefined(filter_name: str) -> None:
+    with pytest.raises(TemplateFailure) as caught:
+        render_text(f"T | where a == {{{{ suspicous_tool | {filter_name} }}}}",
+                    {"suspicious_tool": "x"}, kql=True, templates_dir=None)
+    assert caught.value.variable == "suspicous_tool"
+    assert caught.value.message.startswith("undefined variable")
