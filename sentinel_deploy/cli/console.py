@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from sentinel_deploy.objects.diagnostics import Diagnostic
+from sentinel_deploy.output.pipe_console import PipeAwareConsole
 
 if TYPE_CHECKING:
     from sentinel_deploy.actions.deploy import DeployReport
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from sentinel_deploy.testing.backtest import BacktestReport
     from sentinel_deploy.testing.results import TestRun
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stdout = PipeAwareConsole(highlight=False, soft_wrap=True)
+stderr = PipeAwareConsole(stderr=True, highlight=False, soft_wrap=True)
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 

@@ -9,17 +9,16 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from sentinel_deploy.objects.diagnostics import UserError
+from sentinel_deploy.output.pipe_console import PipeAwareConsole, leave_broken_pipe
 
 F = TypeVar("F", bound=Callable[..., Any])
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stderr = PipeAwareConsole(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_FINDINGS = 1  # the job ran and found problems (invalid rules, failed checks)
 EXIT_USAGE = 2  # bad input or environment: nothing was done
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shell tools end when their reader goes away
 
 
 def friendly_errors(func: F) -> F:
@@ -37,10 +36,7 @@ def friendly_errors(func: F) -> F:
             sys.exit(130)
         except BrokenPipeError:
             # The reader left (`validate -o sarif | head -1`): not a bug, nothing to say.
-            # stdout goes to /dev/null so the flush at exit does not fail again.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(EXIT_BROKEN_PIPE)
+            leave_broken_pipe()
         except Exception as exc:  # the last line of defence: a bug of ours
             if os.environ.get("SENTINEL_DEPLOY_DEBUG"):
                 raise

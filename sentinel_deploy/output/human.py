@@ -7,11 +7,11 @@ from itertools import groupby
 from pathlib import Path
 from typing import TextIO
 
-from rich.console import Console
 from rich.text import Text
 
 from sentinel_deploy.objects.diagnostics import Diagnostic, Severity
 from sentinel_deploy.output.base import Summary, display_path, sort_key
+from sentinel_deploy.output.pipe_console import PipeAwareConsole
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -24,8 +24,9 @@ class HumanReporter:
     def report(self, diagnostics: Sequence[Diagnostic], files_checked: Sequence[Path],
                stream: TextIO) -> None:
         # soft_wrap: a location must stay on one line so editors and CI can link it.
-        console = Console(file=stream, force_terminal=self.color, no_color=self.color is False,
-                          highlight=False, soft_wrap=True)
+        console = PipeAwareConsole(file=stream, force_terminal=self.color,
+                                   no_color=self.color is False, highlight=False,
+                                   soft_wrap=True)
         ordered = sorted(diagnostics, key=sort_key)
         for file, group in groupby(ordered, key=lambda d: d.file):
             console.print(Text(display_path(file, self.root) or "<no file>", style="bold"))

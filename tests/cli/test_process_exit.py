@@ -55,7 +55,8 @@ def test_validate_with_v8_exits_with_its_code_and_complete_output(tmp_path: Path
     assert "KS142" in text and "ResultTyp" in text
 
 
-@pytest.mark.parametrize("command", [["validate", "--output", "sarif"], ["render"]])
+@pytest.mark.parametrize("command", [["validate", "--output", "sarif"], ["validate"], ["render"],
+                                     ["test"]])
 def test_reader_leaving_the_pipe_is_not_an_internal_error(tmp_path: Path,
                                                          command: list[str]) -> None:
     """`sentinel-deploy validate -o sarif | head -1`: a quiet exit 141, as shell tools do."""
