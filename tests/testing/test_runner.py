@@ -180,3 +180,11 @@ def test_ordered_rows(bind_rule: Path) -> None:
     assert _run(str(bind_rule)).exit_code == 1  # the rule does not sort
     _only_case(bind_rule, _mount_case(extra_row=rows, expect=expect.replace("true", "false")))
     assert _run(str(bind_rule)).exit_code == 0
+
+
+def test_a_rule_without_cases_that_does_not_load_fails_the_run(bind_rule: Path) -> None:
+    broken = write(bind_rule.parent / "broken.yaml", "name: x\nquery: [unclosed\n")
+    result = _run(str(bind_rule), str(broken))
+    assert result.exit_code == 1, result.output
+    flat = " ".join(result.output.split())
+    assert "the rule does not load" in flat and "malformed YAML" in flat
