@@ -103,8 +103,10 @@ def try_in_azure(session: Session) -> str:
 
     names = [name for name, env in session.config.environments.items()
              if isinstance(env, AzureEnvironment)]
-    where = " or ".join(f"--env {name}" for name in names) or "--env <azure env>"
-    return f"test it against an Azure workspace ({where})"
+    if not names:
+        return ("test it against an Azure workspace: add one under [environments.<name>] "
+                "with kind = \"azure\" in sentinel-deploy.toml, then use --env <name>")
+    return f"test it against an Azure workspace ({' or '.join(f'--env {n}' for n in names)})"
 
 
 def tables_in_query(query: str, known_tables: Iterable[str]) -> list[str]:

@@ -114,7 +114,8 @@ def _unrunnable(project: Path, tail: str = "| evaluate bag_unpack(AdditionalFiel
 def test_rule_the_local_engine_cannot_run_stays_disabled_and_says_why(project: Path) -> None:
     _unrunnable(project)
     expected = ("the local engine cannot run this query (evaluate bag_unpack): test it "
-                "against an Azure workspace (--env <azure env>)")
+                "against an Azure workspace: add one under [environments.<name>] with kind = "
+                "\"azure\" in sentinel-deploy.toml, then use --env <name>")
     dry = invoke("deploy", "--dry-run")
     assert dry.exit_code == 1
     assert f"would stay disabled: {expected}" in " ".join(dry.output.split())
@@ -155,7 +156,7 @@ def test_query_of_a_rule_the_local_engine_cannot_run(project: Path) -> None:
     assert result.exit_code == 2
     flat = " ".join(result.output.split())
     assert "the local engine cannot run this query (evaluate pivot)" in flat
-    assert "test it against an Azure workspace (--env <azure env>)" in flat
+    assert "test it against an Azure workspace: add one under [environments.<name>]" in flat
     assert "fix the query" not in flat and "in this wave" not in flat
 
 
