@@ -127,6 +127,10 @@ class _Bench:
 
     def run(self, case: TestCase, period: timedelta) -> tuple[QueryResult, list]:
         ws = self._workspace()
+        if self.prepared is not None:
+            # Before loading: rows for `SysLog` would land in DuckDB's Syslog (its
+            # names ignore case) and break the query before this check could say why.
+            self._check_tables(case, tables_read(self.prepared))
         warnings = load_case_data(ws, case)
         if self.prepared is None:
             # The empty-workspace prepare failed (a table only the data defines):

@@ -188,3 +188,12 @@ def test_a_rule_without_cases_that_does_not_load_fails_the_run(bind_rule: Path) 
     assert result.exit_code == 1, result.output
     flat = " ".join(result.output.split())
     assert "the rule does not load" in flat and "malformed YAML" in flat
+
+
+def test_table_name_differing_only_in_case_is_named_before_the_rows_load(bind_rule: Path) -> None:
+    _only_case(bind_rule, _mount_case(table="deviceprocessevents"))
+    result = _run(str(bind_rule))
+    assert result.exit_code == 1
+    flat = " ".join(result.output.split())
+    assert "does not read table 'deviceprocessevents'" in flat
+    assert "did you mean DeviceProcessEvents?" in flat
