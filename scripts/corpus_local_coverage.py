@@ -21,6 +21,7 @@ created once, on first use, and the catalog's functions are parsed once.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import re
 import sys
 import time
@@ -164,7 +165,14 @@ def measure(corpus: Path, *, workers: int = 2, every: int = 1) -> Coverage:
     else:
         # Interleaved, so each worker gets a like mix of short and long queries.
         chunks = [items[k::workers] for k in range(workers)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawn, not fork: a forked child inherits DuckDB's thread pool without its
+        # threads, and the first connection it frees then waits forever to join them
+        # (seen when a test process had used DuckDB before calling this). spawn hands
+        # the child our sys.path, where this script's folder is, to import us by name.
+        if str(Path(__file__).resolve().parent) not in sys.path:
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             outcomes = [o for part in pool.map(_run_chunk, chunks) for o in part]
     outcomes.sort(key=lambda o: o.index)
     ok = sum(1 for o in outcomes if o.group is None)

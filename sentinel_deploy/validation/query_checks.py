@@ -201,7 +201,7 @@ def catalog_for(catalog: Catalog, queries: Sequence[str]) -> Catalog:
 
 
 def _pool_context() -> BaseContext | None:
-    """fork where it is safe (Linux, V8 not yet started here), else spawn, else no pool.
+    """fork where it is safe (Linux, no V8 or DuckDB here yet), else spawn, else no pool.
 
     fork makes a worker in milliseconds with everything imported; but a V8
     isolate does not survive a fork, so a process that already runs one (a
@@ -215,7 +215,10 @@ def _pool_context() -> BaseContext | None:
 
     if loaded_runtime_dir() is not None:
         return None
-    if sys.platform.startswith("linux"):
+    # Nor does DuckDB's thread pool: a forked child that frees an inherited
+    # connection waits forever to join threads it does not have. `validate`
+    # itself never loads DuckDB; a caller that did (a test session) gets spawn.
+    if sys.platform.startswith("linux") and "duckdb" not in sys.modules:
         return multiprocessing.get_context("fork")
     main = sys.modules.get("__main__")
     if main is None or getattr(main, "__spec__", None) is None:
