@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable
 from functools import cache
@@ -62,7 +63,9 @@ def load_catalog(extra: Iterable[Path] = (),
     for added in user.added_columns:
         table = catalog.tables.get(added.table)
         if table is None:
-            raise UserError(f"addColumns: {added.table!r} is not a table of the catalog",
+            close = difflib.get_close_matches(added.table, list(catalog.tables), n=1)
+            guess = f"; did you mean {close[0]}?" if close else ""
+            raise UserError(f"addColumns: {added.table!r} is not a table of the catalog{guess}",
                             file=added.file, line=added.line,
                             hint="declare the whole table under `tables` instead "
                                  "(`sentinel-deploy catalog` lists the known tables)")

@@ -30,7 +30,7 @@ def show(result: CatalogLookup) -> None:
             stdout.print(table)
     for name, close in result.missing.items():
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        stdout.print(f"[yellow]{escape(name)}[/]: not in the catalog{escape(hint)} "
+        stdout.print(f"[yellow]{escape(name)}[/]: not in the catalog{escape(hint or '.')} "
                      "Declare your own tables and functions under schemas/ (docs/catalog.md).")
 
 

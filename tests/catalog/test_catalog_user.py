@@ -187,3 +187,6 @@ def test_add_columns_to_an_unknown_table_names_file_and_line(tmp_path: Path) -> 
         load_catalog([tmp_path / "s.yaml"])
     assert "NoSuchTable" in caught.value.message and caught.value.line == 2
     assert caught.value.hint is not None and "`tables`" in caught.value.hint
+    _write(tmp_path / "s.yaml", "addColumns:\n  SignInLogs:\n    X: string\n")
+    with pytest.raises(UserError, match="did you mean SigninLogs"):
+        load_catalog([tmp_path / "s.yaml"])
