@@ -8,7 +8,7 @@ from pathlib import Path
 from sentinel_deploy.actions.session import Session
 from sentinel_deploy.engine import LocalWorkspace
 from sentinel_deploy.engine.convert import quote_ident
-from sentinel_deploy.input.rule_loader import load_rule_file
+from sentinel_deploy.input.rule_loader import load_rule_file, require_rule_file
 from sentinel_deploy.objects.diagnostics import Diagnostic, Severity, UserError
 from sentinel_deploy.objects.query_result import LOCAL_ENGINE_UNSUPPORTED, QueryFailed
 from sentinel_deploy.testing.backtest import BacktestReport, backtest
@@ -27,8 +27,7 @@ def parse_instant(text: str, option: str) -> datetime:
 
 def run_backtest(session: Session, rule_file: Path, data_dir: Path, start: datetime,
                  end: datetime) -> BacktestReport:
-    if not rule_file.is_file():
-        raise UserError(f"no such rule file: {rule_file}", hint="pass the path of a rule YAML")
+    require_rule_file(rule_file)
     if end <= start:
         raise UserError(f"--to ({end.isoformat()}) must be after --from ({start.isoformat()})")
     doc = load_rule_file(rule_file, session.variables(), session.templates_dir)

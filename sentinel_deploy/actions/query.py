@@ -10,7 +10,7 @@ from typing import Any
 from sentinel_deploy.actions.deploy import Workspace, check_window
 from sentinel_deploy.actions.deploy_check import try_in_azure
 from sentinel_deploy.actions.session import Session
-from sentinel_deploy.input.rule_loader import RuleDocument, load_rule_file
+from sentinel_deploy.input.rule_loader import RuleDocument, load_rule_file, require_rule_file
 from sentinel_deploy.objects.diagnostics import UserError
 from sentinel_deploy.objects.durations import to_kql
 from sentinel_deploy.objects.query_result import (
@@ -37,8 +37,7 @@ def run_rule_query(session: Session, rule_file: Path, workspace: Workspace,
     (`ago({{ query_period }})` renders with the window); a look-back written
     as a literal in the KQL cannot be, and a note says so.
     """
-    if not rule_file.is_file():
-        raise UserError(f"no such rule file: {rule_file}", hint="pass the path of a rule YAML")
+    require_rule_file(rule_file)
     doc = _load(session, rule_file, None)
     span = check_window(doc.rule, window)
     notes: list[str] = []

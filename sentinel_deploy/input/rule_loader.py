@@ -58,6 +58,15 @@ class RuleDocument:
                           line=self.line_of(path) if path else None, field=path, **kw)
 
 
+def require_rule_file(path: Path) -> None:
+    """For commands that act on one rule (`query`, `backtest`)."""
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; these commands take one rule file",
+                        hint="name the rule's .yaml file inside it")
+    if not path.is_file():
+        raise UserError(f"no such rule file: {path}", hint="pass the path of a rule YAML")
+
+
 def discover_rule_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:

@@ -27,3 +27,11 @@ def test_configured_rules_folder_without_rules_is_an_error(project: Path) -> Non
     result = runner.invoke(app, ["validate"], catch_exceptions=False)
     assert result.exit_code == 2
     assert "no rule files" in result.output and "sentinel-deploy.toml" in result.output
+
+
+@pytest.mark.parametrize("command", [["query"], ["backtest", "--data", "data",
+                                                "--from", "2023-10-25", "--to", "2023-10-26"]])
+def test_one_rule_commands_given_a_folder_say_so(project: Path, command: list[str]) -> None:
+    result = runner.invoke(app, [command[0], "analytics", *command[1:]], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    assert "analytics is a folder; these commands take one rule file" in result.output
