@@ -40,7 +40,8 @@ def _raw(tmp_path: Path, files: dict[str, str]) -> Path:
 
 def test_regenerating_gives_the_committed_bytes(build_catalog, tmp_path):
     if not SHARED_RAW.is_dir():
-        pytest.skip(f"raw schemas not available at {SHARED_RAW} (../shared next to the project)")
+        pytest.skip(reason=f"raw schemas not available at {SHARED_RAW} "
+                           "(../shared next to the project)")
     out = tmp_path / "catalog.json"
     assert build_catalog.main([str(SHARED_RAW), "--output", str(out)]) == 0
     assert out.read_bytes() == COMMITTED.read_bytes(), (

@@ -42,7 +42,7 @@ def _command() -> list[str]:
 def test_validate_with_v8_exits_with_its_code_and_complete_output(tmp_path: Path,
                                                                   output: str) -> None:
     if not isinstance(found := ensure_kusto_js(fetch=True), KustoJs):
-        pytest.skip(f"Kusto.Language unavailable here: {found.reason}")
+        pytest.skip(reason=f"Kusto.Language unavailable here: {found.reason}")
     (tmp_path / "sentinel-deploy.toml").write_text('rules = ["analytics"]\n', encoding="utf-8")
     (tmp_path / "analytics").mkdir()
     (tmp_path / "analytics" / "rule.yaml").write_text(BROKEN, encoding="utf-8")

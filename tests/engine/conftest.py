@@ -26,7 +26,7 @@ def _raw_table(name: str) -> TableSchema:
 def sample_catalog() -> Catalog:
     """The three current raw schemas plus a SecurityEvent subset, built by hand."""
     if not RAW_CURRENT.is_dir():
-        pytest.skip(f"shared schemas not found at {RAW_CURRENT} (../shared is absent)")
+        pytest.skip(reason=f"shared schemas not found at {RAW_CURRENT} (../shared is absent)")
     catalog = Catalog()
     for name in ("DeviceProcessEvents", "Syslog", "CommonSecurityLog"):
         catalog.tables[name] = _raw_table(name)
@@ -42,7 +42,7 @@ def sample_catalog() -> Catalog:
 @pytest.fixture
 def samples() -> Path:
     if not SAMPLES.is_dir():
-        pytest.skip(f"sample data not found at {SAMPLES} (../shared is absent)")
+        pytest.skip(reason=f"sample data not found at {SAMPLES} (../shared is absent)")
     return SAMPLES
 
 

@@ -85,7 +85,8 @@ FAILING_FILES = 53  # file names repeat across Detections/ and Solutions/
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     if not CORPUS.is_dir():
-        pytest.skip(f"corpus not present at {CORPUS} (it lives in ../shared next to the project)")
+        pytest.skip(reason=f"corpus not present at {CORPUS} "
+                           "(it lives in ../shared next to the project)")
     project = tmp_path_factory.mktemp("corpus")
     (project / "sentinel-deploy.toml").write_text(f"rules = [{json.dumps(str(CORPUS))}]\n",
                                                   encoding="utf-8")

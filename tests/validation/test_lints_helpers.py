@@ -33,7 +33,7 @@ triggerThreshold: 0
 def kusto() -> KustoJs:
     found = ensure_kusto_js(fetch=True)
     if not isinstance(found, KustoJs):
-        pytest.skip(f"Kusto.Language unavailable here: {found.reason}")
+        pytest.skip(reason=f"Kusto.Language unavailable here: {found.reason}")
     return found
 
 
