@@ -87,6 +87,7 @@ from sentinel_deploy.engine.lexing import (
     next_code,
     prev_code,
     punctuation,
+    replace_span,
     tokenize,
 )
 from sentinel_deploy.engine.table_calls import rewrite_table_calls
@@ -219,9 +220,7 @@ def _expand(tokens: list[Token], i: int, applied: list[str]) -> None:
         return
     arg = "".join(t.text for t in tokens[after + 1 : close]).strip()
     name = tokens[i].text
-    tokens[i].text = EXPANSIONS[name](arg)
-    for j in range(i + 1, close + 1):
-        tokens[j].text = ""
+    replace_span(tokens, i, close, EXPANSIONS[name](arg))
     applied.append(f"{name} -> definition")
 
 
@@ -250,9 +249,7 @@ def _positional_calls(tokens: list[Token], signatures: Signatures, applied: list
         values = _bind(signatures[tok.text], args, named, tokens)
         if values is None:
             continue
-        tokens[after].text = "(" + ", ".join(values) + ")"
-        for j in range(after + 1, close + 1):
-            tokens[j].text = ""
+        replace_span(tokens, after, close, "(" + ", ".join(values) + ")")
         applied.append(f"{tok.text}(name=...) -> positional")
 
 

@@ -22,7 +22,13 @@ with an optional `with (...)`, or where `externaldata` is a member access.
 
 from __future__ import annotations
 
-from sentinel_deploy.engine.lexing import Token, matching_close, next_code, prev_code
+from sentinel_deploy.engine.lexing import (
+    Token,
+    matching_close,
+    next_code,
+    prev_code,
+    replace_span,
+)
 
 APPLIED = "externaldata -> empty datatable (stand-in)"
 
@@ -55,7 +61,5 @@ def empty_externaldata(tokens: list[Token], applied: list[str]) -> None:
                 continue
         assert columns_close is not None
         columns = "".join(t.text for t in tokens[columns_open:columns_close + 1])
-        tok.text = f"datatable{columns} []"
-        for j in range(i + 1, end + 1):
-            tokens[j].text = ""
+        replace_span(tokens, i, end, f"datatable{columns} []")
         applied.append(APPLIED)

@@ -51,6 +51,17 @@ def prev_code(tokens: list[Token], i: int) -> int | None:
     return None
 
 
+def replace_span(tokens: list[Token], first: int, last: int, text: str) -> None:
+    """tokens[first..last] (inclusive) become `text`, kept in the first token.
+
+    The emptied tokens stay in the list, so the indexes other rewrites hold
+    remain valid.
+    """
+    tokens[first].text = text
+    for j in range(first + 1, last + 1):
+        tokens[j].text = ""
+
+
 def punctuation(tokens: list[Token], start: int,
                 stop: int | None = None) -> Iterator[tuple[int, str, int]]:
     """(index, character, depth) of each punctuation token of the original text.

@@ -32,7 +32,14 @@ from __future__ import annotations
 
 import re
 
-from sentinel_deploy.engine.lexing import Token, call_shape, next_code, prev_code, tokenize
+from sentinel_deploy.engine.lexing import (
+    Token,
+    call_shape,
+    next_code,
+    prev_code,
+    replace_span,
+    tokenize,
+)
 
 INLINED = "let-function passing its parameter to table() -> inlined at each call"
 TABLE_NAME = "table('T') -> T"
@@ -59,9 +66,8 @@ def rewrite_table_calls(text: str) -> tuple[str, list[str]]:
         close, name = args
         if name in bound or not name:
             continue
-        tok.text = name if _PLAIN.match(name) else "['" + name.replace("'", "\\'") + "']"
-        for j in range(i + 1, close + 1):
-            tokens[j].text = ""
+        replace_span(tokens, i, close,
+                     name if _PLAIN.match(name) else "['" + name.replace("'", "\\'") + "']")
         applied.append(TABLE_NAME)
     return "".join(t.text for t in tokens), applied
 
