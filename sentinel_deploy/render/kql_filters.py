@@ -80,6 +80,7 @@ def _one_value(value: Any, filter_name: str) -> str:
     `str(["a", "b"])` would make one literal `"['a', 'b']"`, so `x in (...)`
     would match nothing and an exclusion list would exclude no one: silently.
     """
+    value = _defined(value)
     if value is None or isinstance(value, Mapping) or (
             isinstance(value, Iterable) and not isinstance(value, str)):
         raise KqlValueError(
@@ -90,7 +91,6 @@ def _one_value(value: Any, filter_name: str) -> str:
 
 def kql_string(value: Any) -> Markup:
     """`"text"` with KQL escapes, from one value."""
-    value = _defined(value)
     return Markup(_string_literal(_one_value(value, "kql_string")))
 
 
@@ -117,7 +117,6 @@ def kql_list(value: Any) -> Markup:
 
 def kql_column(value: Any) -> Markup:
     """A column name: bare when it is a plain identifier, else `['quoted']`."""
-    value = _defined(value)
     name = _one_value(value, "kql_column")
     if _IDENT.match(name):
         return Markup(name)

@@ -62,7 +62,9 @@ def run_rule(doc: RuleDocument, files: list[Path], catalog: Catalog) -> RuleRepo
                         rule_id=rule.id if rule else "")
     if rule is None or not rule.query:
         first = doc.diagnostics[0].one_line() if doc.diagnostics else "the rule has no query"
-        for file in files:
+        # Without cases the rule file itself stands in: a rule that does not load
+        # must not pass `test` green for want of a case to fail.
+        for file in files or [doc.file]:
             report.cases.append(CaseResult(file.stem, file, Status.ERROR,
                                            f"the rule does not load: {first}"))
         return report
